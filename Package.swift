@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "sinkmap",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sinkmap", targets: ["sinkmap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Layer 0: the GDAL C API, found through pkg-config.
+        .systemLibrary(
+            name: "CGDAL",
+            pkgConfig: "gdal",
+            providers: [.apt(["libgdal-dev", "libproj-dev"])]
+        ),
+        // Layer 1: the thin Swift layer over GDAL (datasets, windows, warping, vectors, writing).
+        .target(name: "GDALKit", dependencies: ["CGDAL"]),
+        // Layer 2: the per-pixel science kernels; no GDAL.
+        .target(name: "SinkmapKernels", swiftSettings: kernelSettings),
+        // Layer 3: the scene file, its parsing and validation.
+        .target(name: "SinkmapScene", dependencies: [
+            "GDALKit", "SinkmapKernels", .product(name: "Yams", package: "Yams"),
+        ]),
+        // Layer 4: tiling scheduler, zonal accumulation, outputs.
+        .target(name: "SinkmapEngine", dependencies: [
+            "GDALKit", "SinkmapKernels", "SinkmapScene",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Layer 5: the command line.
+        .executableTarget(name: "sinkmap", dependencies: [
+            "GDALKit", "SinkmapScene", "SinkmapEngine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "GDALKitTests", dependencies: ["GDALKit"]),
+        .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels"]),
+        .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit"]),
+        .testTarget(name: "SinkmapEngineTests", dependencies: ["SinkmapEngine", "SinkmapScene", "GDALKit", "SinkmapKernels"]),
+    ]
+)
+
+/// How the kernels target the CPU: see DESIGN.md ("CPU targeting").
+var kernelSettings: [SwiftSetting] { [] }

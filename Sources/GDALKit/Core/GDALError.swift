@@ -1,0 +1,76 @@
+import CGDAL
+
+/// A GDAL or OGR failure, carrying GDAL's own message and the file it concerns.
+///
+/// `description` is the one line the command line prints.
+public struct GDALError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What sinkmap was doing, e.g. "open", "read window", "rasterize".
+    public var operation: String
+    /// The file (or dataset description) concerned; may be empty.
+    public var path: String
+    /// GDAL's message (CPLGetLastErrorMsg) or, when GDAL gave none, sinkmap's own.
+    public var message: String
+
+    public init(operation: String, path: String, message: String) {
+        self.operation = operation
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String {
+        let subject = path.isEmpty ? "" : "\(path): "
+        return "\(subject)\(operation) failed: \(message)"
+    }
+
+    /// Builds an error from GDAL's last error message on this thread.
+    public static func last(_ operation: String, path: String, fallback: String = "GDAL reported no message") -> GDALError {
+        GDALError(operation: operation, path: path, message: GDAL.lastErrorMessage() ?? fallback)
+    }
+}
+
+/// Process-wide GDAL set-up and error plumbing.
+public enum GDAL {
+    private static let registered: Bool = {
+        GDALAllRegister()
+        // Errors are reported through Swift errors; GDAL's default handler would
+        // print them a second time on stderr.
+        CPLSetErrorHandler(CPLQuietErrorHandler)
+        return true
+    }()
+
+    /// Registers all drivers once (thread-safe: a Swift global initialiser runs once).
+    public static func initialize() {
+        _ = registered
+    }
+
+    /// GDAL's version string, e.g. "3.6.2".
+    public static var version: String {
+        initialize()
+        return String(cString: GDALVersionInfo("RELEASE_NAME"))
+    }
+
+    /// The last error message on this thread, nil when empty.
+    public static func lastErrorMessage() -> String? {
+        guard let ptr = CPLGetLastErrorMsg() else { return nil }
+        let text = String(cString: ptr)
+        return text.isEmpty ? nil : text
+    }
+
+    /// Clears the thread's last error before a call whose failure we will inspect.
+    public static func resetError() {
+        CPLErrorReset()
+    }
+
+    /// Sets a GDAL configuration option (process-wide).
+    public static func setConfig(_ key: String, _ value: String?) {
+        CPLSetConfigOption(key, value)
+    }
+
+    /// Runs `body` with a GDAL string list built from `items`, freed afterwards.
+    public static func withStringList<R>(_ items: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) throws -> R) rethrows -> R {
+        var list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
+        for item in items { list = CSLAddString(list, item) }
+        defer { CSLDestroy(list) }
+        return try body(list)
+    }
+}

@@ -1,0 +1,113 @@
+import CGDAL
+
+/// An OGR spatial reference, always in traditional GIS axis order (x = easting/longitude).
+/// Not shared between threads: each holder owns its handle.
+public final class SpatialReference {
+    public let handle: OGRSpatialReferenceH
+
+    /// From any definition GDAL accepts: "EPSG:32651", WKT, PROJ string.
+    public init(definition: String) throws {
+        GDAL.initialize()
+        guard let h = OSRNewSpatialReference(nil) else {
+            throw GDALError(operation: "create spatial reference", path: "", message: "out of memory")
+        }
+        GDAL.resetError()
+        if OSRSetFromUserInput(h, definition) != OGRERR_NONE {
+            OSRDestroySpatialReference(h)
+            let shown = definition.count > 80 ? String(definition.prefix(77)) + "..." : definition
+            throw GDALError.last("parse CRS", path: "", fallback: "not a CRS GDAL understands: \(shown)")
+        }
+        OSRSetAxisMappingStrategy(h, OAMS_TRADITIONAL_GIS_ORDER)
+        handle = h
+    }
+
+    /// Takes a clone of a handle owned by someone else (e.g. a layer's SRS).
+    public init(cloning other: OGRSpatialReferenceH) {
+        handle = OSRClone(other)
+        OSRSetAxisMappingStrategy(handle, OAMS_TRADITIONAL_GIS_ORDER)
+    }
+
+    deinit { OSRDestroySpatialReference(handle) }
+
+    /// WKT2 (2019) text.
+    public var wkt: String {
+        var out: UnsafeMutablePointer<CChar>? = nil
+        let ok = GDAL.withStringList(["FORMAT=WKT2_2019"]) { opts in
+            OSRExportToWktEx(handle, &out, UnsafePointer(OpaquePointer(opts))) == OGRERR_NONE
+        }
+        defer { VSIFree(out) }
+        guard ok, let out else { return "" }
+        return String(cString: out)
+    }
+
+    /// "EPSG:XXXX" when the CRS has an EPSG code (or one can be identified), else nil.
+    public var epsg: String? {
+        if let name = OSRGetAuthorityName(handle, nil), String(cString: name) == "EPSG",
+           let code = OSRGetAuthorityCode(handle, nil) {
+            return "EPSG:" + String(cString: code)
+        }
+        guard let clone = OSRClone(handle) else { return nil }
+        defer { OSRDestroySpatialReference(clone) }
+        if OSRAutoIdentifyEPSG(clone) == OGRERR_NONE,
+           let name = OSRGetAuthorityName(clone, nil), String(cString: name) == "EPSG",
+           let code = OSRGetAuthorityCode(clone, nil) {
+            return "EPSG:" + String(cString: code)
+        }
+        return nil
+    }
+
+    /// The CRS's name, e.g. "WGS 84 / UTM zone 51N".
+    public var name: String {
+        guard let n = OSRGetName(handle) else { return "" }
+        return String(cString: n)
+    }
+
+    public var isGeographic: Bool { OSRIsGeographic(handle) != 0 }
+    public var isProjected: Bool { OSRIsProjected(handle) != 0 }
+
+    /// Semi-major axis (m) and inverse flattening of the ellipsoid.
+    public var ellipsoid: (semiMajor: Double, inverseFlattening: Double) {
+        var err: OGRErr = OGRERR_NONE
+        let a = OSRGetSemiMajor(handle, &err)
+        let invf = OSRGetInvFlattening(handle, &err)
+        return (a, invf)
+    }
+
+    /// Linear unit of a projected CRS in metres (1 for metres).
+    public var linearUnitMetres: Double { OSRGetLinearUnits(handle, nil) }
+
+    /// Whether both describe the same CRS (ignoring axis mapping).
+    public func isSame(as other: SpatialReference) -> Bool {
+        OSRIsSame(handle, other.handle) != 0
+    }
+}
+
+/// A coordinate transformation between two spatial references.
+public final class CoordinateTransform {
+    public let handle: OGRCoordinateTransformationH
+
+    public init(from source: SpatialReference, to target: SpatialReference) throws {
+        GDAL.resetError()
+        guard let h = OCTNewCoordinateTransformation(source.handle, target.handle) else {
+            throw GDALError.last("create coordinate transformation", path: "",
+                                 fallback: "no transformation from \(source.name) to \(target.name)")
+        }
+        handle = h
+    }
+
+    deinit { OCTDestroyCoordinateTransformation(handle) }
+
+    /// Transforms points in place; returns false when any point failed.
+    @discardableResult
+    public func transform(x: inout [Double], y: inout [Double]) -> Bool {
+        precondition(x.count == y.count)
+        var success = [Int32](repeating: 0, count: x.count)
+        let n = Int32(x.count)
+        let ok = x.withUnsafeMutableBufferPointer { xs in
+            y.withUnsafeMutableBufferPointer { ys in
+                OCTTransformEx(handle, n, xs.baseAddress, ys.baseAddress, nil, &success)
+            }
+        }
+        return ok != 0 && !success.contains(0)
+    }
+}

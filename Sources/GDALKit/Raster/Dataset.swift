@@ -1,0 +1,167 @@
+import CGDAL
+
+/// What GDAL says about one band.
+public struct BandInfo: Equatable, Sendable {
+    public var index: Int
+    public var type: PixelType
+    public var nodata: Double?
+    public var scale: Double
+    public var offset: Double
+    public var blockWidth: Int
+    public var blockHeight: Int
+    public var description: String
+}
+
+/// A GDAL raster dataset opened read-only (or created for writing by `RasterWriter`).
+///
+/// A handle is never shared between threads (GDAL 3.6 is not thread-safe per
+/// handle): each worker opens its own `Dataset`. The type is deliberately not `Sendable`.
+public final class Dataset {
+    public let handle: GDALDatasetH
+    /// The path (or VRT text) it was opened from.
+    public let path: String
+    /// A short name for messages (the path, or "warped VRT of <source>").
+    public let displayName: String
+
+    /// Opens a raster read-only. `path` may also be a VRT XML text.
+    public init(path: String, displayName: String? = nil) throws {
+        GDAL.initialize()
+        GDAL.resetError()
+        let name = displayName ?? path
+        guard let h = GDALOpenEx(path, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR), nil, nil, nil) else {
+            throw GDALError.last("open raster", path: name, fallback: "not a raster GDAL can open")
+        }
+        handle = h
+        self.path = path
+        self.displayName = name
+    }
+
+    /// Wraps a handle this object now owns.
+    init(owning handle: GDALDatasetH, path: String) {
+        self.handle = handle
+        self.path = path
+        self.displayName = path
+    }
+
+    deinit { GDALClose(handle) }
+
+    public var width: Int { Int(GDALGetRasterXSize(handle)) }
+    public var height: Int { Int(GDALGetRasterYSize(handle)) }
+    public var bandCount: Int { Int(GDALGetRasterCount(handle)) }
+    public var driverName: String {
+        guard let d = GDALGetDatasetDriver(handle) else { return "" }
+        return String(cString: GDALGetDriverShortName(d))
+    }
+
+    /// The geotransform, nil when the dataset has none.
+    public var geoTransform: GeoTransform? {
+        var c = [Double](repeating: 0, count: 6)
+        guard GDALGetGeoTransform(handle, &c) == CE_None else { return nil }
+        return GeoTransform(gdal: c)
+    }
+
+    /// The CRS as WKT ("" when none).
+    public var crsWKT: String {
+        guard let p = GDALGetProjectionRef(handle) else { return "" }
+        return String(cString: p)
+    }
+
+    /// The dataset's grid; throws when it has no geotransform or CRS.
+    public func grid() throws -> Grid {
+        guard let t = geoTransform else {
+            throw GDALError(operation: "read georeferencing", path: displayName, message: "the raster has no geotransform")
+        }
+        let wkt = crsWKT
+        guard !wkt.isEmpty else {
+            throw GDALError(operation: "read georeferencing", path: displayName, message: "the raster has no coordinate reference system")
+        }
+        return Grid(crsWKT: wkt, transform: t, width: width, height: height)
+    }
+
+    func bandHandle(_ index: Int) throws -> GDALRasterBandH {
+        guard index >= 1, index <= bandCount, let b = GDALGetRasterBand(handle, Int32(index)) else {
+            throw GDALError(operation: "open band", path: displayName,
+                            message: "band \(index) does not exist (the raster has \(bandCount) band\(bandCount == 1 ? "" : "s"))")
+        }
+        return b
+    }
+
+    public func bandInfo(_ index: Int) throws -> BandInfo {
+        let b = try bandHandle(index)
+        var has: Int32 = 0
+        let nd = GDALGetRasterNoDataValue(b, &has)
+        var hasScale: Int32 = 0, hasOffset: Int32 = 0
+        let scale = GDALGetRasterScale(b, &hasScale)
+        let offset = GDALGetRasterOffset(b, &hasOffset)
+        var bw: Int32 = 0, bh: Int32 = 0
+        GDALGetBlockSize(b, &bw, &bh)
+        let desc = GDALGetDescription(b).map { String(cString: $0) } ?? ""
+        return BandInfo(index: index, type: PixelType(GDALGetRasterDataType(b)),
+                        nodata: has != 0 ? nd : nil,
+                        scale: hasScale != 0 ? scale : 1, offset: hasOffset != 0 ? offset : 0,
+                        blockWidth: Int(bw), blockHeight: Int(bh), description: desc)
+    }
+
+    /// Reads a window of a band as raw Float32 values (no scaling, no nodata handling).
+    /// `buffer` must hold `window.pixelCount` values, row-major.
+    public func readRaw(band: Int, window: Window, into buffer: UnsafeMutablePointer<Float>) throws {
+        let b = try bandHandle(band)
+        GDAL.resetError()
+        let err = GDALRasterIOEx(b, GF_Read, Int32(window.col), Int32(window.row), Int32(window.width), Int32(window.height),
+                                 buffer, Int32(window.width), Int32(window.height), GDT_Float32, 0, 0, nil)
+        if err != CE_None {
+            throw GDALError.last("read \(window) of band \(band)", path: displayName)
+        }
+    }
+
+    /// Reads a window of a band into Float32 physical values: `raw * scale + offset`,
+    /// with NaN wherever the raw value equals `nodata` or is NaN. Values outside the
+    /// dataset (the window may extend past its edges) are NaN.
+    public func read(band: Int, window: Window, scale: Double = 1, offset: Double = 0, nodata: Double?,
+                     into buffer: UnsafeMutablePointer<Float>) throws {
+        let full = Window(width: width, height: height)
+        guard let inside = window.intersection(full) else {
+            buffer.update(repeating: .nan, count: window.pixelCount)
+            return
+        }
+        if inside == window {
+            try readRaw(band: band, window: window, into: buffer)
+        } else {
+            // Read the overlap into the right place of the buffer with GDAL's spacing arguments.
+            buffer.update(repeating: .nan, count: window.pixelCount)
+            let b = try bandHandle(band)
+            let start = buffer + (inside.row - window.row) * window.width + (inside.col - window.col)
+            GDAL.resetError()
+            let err = GDALRasterIOEx(b, GF_Read, Int32(inside.col), Int32(inside.row), Int32(inside.width), Int32(inside.height),
+                                     start, Int32(inside.width), Int32(inside.height), GDT_Float32,
+                                     Int64(MemoryLayout<Float>.stride), Int64(MemoryLayout<Float>.stride * window.width), nil)
+            if err != CE_None { throw GDALError.last("read \(window) of band \(band)", path: displayName) }
+        }
+        RasterValues.toPhysical(buffer, count: window.pixelCount, scale: Float(scale), offset: Float(offset),
+                                nodata: nodata.map { Float($0) })
+    }
+}
+
+/// Pixel-buffer conversions shared by readers.
+public enum RasterValues {
+    /// In place: NaN where the value equals `nodata` (compared in Float32, as read) or is NaN;
+    /// elsewhere `value * scale + offset`.
+    @inlinable
+    public static func toPhysical(_ p: UnsafeMutablePointer<Float>, count: Int, scale: Float, offset: Float, nodata: Float?) {
+        let identity = scale == 1 && offset == 0
+        if let nd = nodata, !nd.isNaN {
+            for i in 0..<count {
+                let v = p[i]
+                p[i] = v == nd ? .nan : (identity ? v : v * scale + offset)
+            }
+        } else if !identity {
+            for i in 0..<count { p[i] = p[i] * scale + offset }
+        }
+    }
+
+    /// In place: NaN replaced by `nodata`.
+    @inlinable
+    public static func nanToNodata(_ p: UnsafeMutablePointer<Float>, count: Int, nodata: Float) {
+        for i in 0..<count where p[i].isNaN { p[i] = nodata }
+    }
+}

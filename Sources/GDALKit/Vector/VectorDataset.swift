@@ -1,0 +1,155 @@
+import CGDAL
+
+/// An OGR vector dataset opened read-only (GeoPackage, Shapefile, GeoJSON, ...).
+/// Not shared between threads.
+public final class VectorDataset {
+    public let handle: GDALDatasetH
+    public let path: String
+
+    public init(path: String) throws {
+        GDAL.initialize()
+        GDAL.resetError()
+        guard let h = GDALOpenEx(path, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR), nil, nil, nil) else {
+            throw GDALError.last("open vector", path: path, fallback: "not a vector file GDAL can open")
+        }
+        handle = h
+        self.path = path
+    }
+
+    deinit { GDALClose(handle) }
+
+    public var layerNames: [String] {
+        (0..<Int(GDALDatasetGetLayerCount(handle))).compactMap { i in
+            GDALDatasetGetLayer(handle, Int32(i)).map { String(cString: OGR_L_GetName($0)) }
+        }
+    }
+
+    /// The named layer, or the only layer when `name` is nil.
+    public func layer(_ name: String?) throws -> VectorLayer {
+        if let name {
+            guard let l = GDALDatasetGetLayerByName(handle, name) else {
+                throw GDALError(operation: "open layer", path: path,
+                                message: "no layer named '\(name)' (layers: \(layerNames.joined(separator: ", ")))")
+            }
+            return VectorLayer(handle: l, owner: self)
+        }
+        let names = layerNames
+        guard names.count == 1, let l = GDALDatasetGetLayer(handle, 0) else {
+            throw GDALError(operation: "open layer", path: path,
+                            message: names.isEmpty ? "the file has no layer"
+                                : "the file has \(names.count) layers (\(names.joined(separator: ", "))): name one with `layer:`")
+        }
+        return VectorLayer(handle: l, owner: self)
+    }
+}
+
+/// One feature's attributes (as text) and geometry, read into Swift.
+public struct VectorFeature {
+    public var fid: Int64
+    public var fields: [String: String]
+    /// Owned clone of the feature's geometry (nil when it has none).
+    public var geometry: Geometry?
+}
+
+/// A layer of a `VectorDataset`; keeps its dataset alive.
+public final class VectorLayer {
+    let handle: OGRLayerH
+    let owner: VectorDataset
+
+    init(handle: OGRLayerH, owner: VectorDataset) {
+        self.handle = handle
+        self.owner = owner
+    }
+
+    public var name: String { String(cString: OGR_L_GetName(handle)) }
+    public var path: String { owner.path }
+
+    public var fieldNames: [String] {
+        let defn = OGR_L_GetLayerDefn(handle)
+        return (0..<Int(OGR_FD_GetFieldCount(defn))).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, Int32($0)))) }
+    }
+
+    public var featureCount: Int { Int(OGR_L_GetFeatureCount(handle, 1)) }
+
+    /// The layer's CRS (nil when it declares none).
+    public var spatialReference: SpatialReference? {
+        guard let s = OGR_L_GetSpatialRef(handle) else { return nil }
+        return SpatialReference(cloning: s)
+    }
+
+    /// Reads every feature: the listed fields as text and a clone of the geometry.
+    public func features(fields wanted: [String]) throws -> [VectorFeature] {
+        let defn = OGR_L_GetLayerDefn(handle)
+        var indices: [(String, Int32)] = []
+        for f in wanted {
+            let i = OGR_FD_GetFieldIndex(defn, f)
+            guard i >= 0 else {
+                throw GDALError(operation: "read layer '\(name)'", path: path,
+                                message: "no field named '\(f)' (fields: \(fieldNames.joined(separator: ", ")))")
+            }
+            indices.append((f, i))
+        }
+        OGR_L_ResetReading(handle)
+        var out: [VectorFeature] = []
+        while let feat = OGR_L_GetNextFeature(handle) {
+            defer { OGR_F_Destroy(feat) }
+            var values: [String: String] = [:]
+            for (name, i) in indices {
+                values[name] = OGR_F_IsFieldSetAndNotNull(feat, i) != 0 ? String(cString: OGR_F_GetFieldAsString(feat, i)) : ""
+            }
+            let geom = OGR_F_GetGeometryRef(feat).flatMap { OGR_G_Clone($0) }.map { Geometry(owning: $0) }
+            out.append(VectorFeature(fid: OGR_F_GetFID(feat), fields: values, geometry: geom))
+        }
+        return out
+    }
+}
+
+/// An owned OGR geometry.
+public final class Geometry {
+    public let handle: OGRGeometryH
+
+    public init(owning handle: OGRGeometryH) { self.handle = handle }
+    deinit { OGR_G_DestroyGeometry(handle) }
+
+    /// Reprojects in place.
+    public func transform(_ ct: CoordinateTransform) throws {
+        GDAL.resetError()
+        guard OGR_G_Transform(handle, ct.handle) == OGRERR_NONE else {
+            throw GDALError.last("reproject geometry", path: "")
+        }
+    }
+
+    public func clone() -> Geometry { Geometry(owning: OGR_G_Clone(handle)) }
+
+    public var envelope: (xmin: Double, ymin: Double, xmax: Double, ymax: Double) {
+        var e = OGREnvelope()
+        OGR_G_GetEnvelope(handle, &e)
+        return (e.MinX, e.MinY, e.MaxX, e.MaxY)
+    }
+
+    /// Area in the CRS's squared units (planar).
+    public var area: Double { OGR_G_Area(handle) }
+
+    /// The union of several geometries (a dissolve), via OGR's cascaded union.
+    public static func union(_ parts: [Geometry]) throws -> Geometry {
+        guard let collection = OGR_G_CreateGeometry(wkbMultiPolygon) else {
+            throw GDALError(operation: "dissolve", path: "", message: "cannot create geometry")
+        }
+        defer { OGR_G_DestroyGeometry(collection) }
+        for p in parts {
+            let t = OGR_GT_Flatten(OGR_G_GetGeometryType(p.handle))
+            if t == wkbMultiPolygon {
+                for i in 0..<OGR_G_GetGeometryCount(p.handle) {
+                    OGR_G_AddGeometry(collection, OGR_G_GetGeometryRef(p.handle, i))
+                }
+            } else {
+                OGR_G_AddGeometry(collection, p.handle)
+            }
+        }
+        GDAL.resetError()
+        guard let u = OGR_G_UnionCascaded(collection) else {
+            throw GDALError.last("dissolve", path: "", fallback: "union of polygons failed")
+        }
+        return Geometry(owning: u)
+    }
+}

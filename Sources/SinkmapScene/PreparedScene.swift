@@ -1,0 +1,47 @@
+import GDALKit
+import SinkmapKernels
+
+/// Where a period's NDVI is read from, aligned on the grid.
+public enum AlignedNDVI: Sendable {
+    case ndvi(AlignedRaster)
+    case redNir(red: AlignedRaster, nir: AlignedRaster)
+}
+
+/// Canopy height aligned on the grid.
+public enum AlignedCanopy: Sendable {
+    case chm(AlignedRaster)
+    case dsmDtm(dsm: AlignedRaster, dtm: AlignedRaster)
+}
+
+/// One input file the run reads, for the summary.
+public struct InputFile: Sendable, Equatable {
+    public var role: String
+    public var path: String
+}
+
+/// Everything `run` needs, checked: the grid, every input aligned on it, the parameter
+/// table, the zone hierarchy. A value any worker thread can use to open its own handles.
+public struct PreparedScene: Sendable {
+    public var scene: Scene
+    public var grid: Grid
+    public var crsName: String
+    public var crsEPSG: String?
+    public var isGeographic: Bool
+    /// Semi-major axis (m) and inverse flattening of the grid's ellipsoid.
+    public var ellipsoid: (semiMajor: Double, inverseFlattening: Double)
+    public var landcover: AlignedRaster
+    /// 12, in chronological order, like the next three.
+    public var ndvi: [AlignedNDVI]
+    public var temperature: [AlignedRaster]
+    public var precipitation: [AlignedRaster]
+    public var radiation: [AlignedRaster]
+    public var canopy: AlignedCanopy?
+    public var table: ParameterTable
+    public var zones: ZoneHierarchy
+    public var zonesPath: String
+    public var zonesLayer: String?
+    public var redlinePath: String?
+    public var redlineLayer: String?
+    /// Every file read, in a stable order, without repeats.
+    public var inputFiles: [InputFile]
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import GDALKit
+import SinkmapScene
+
+@main
+struct Sinkmap: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "sinkmap",
+        abstract: "Ecosystem carbon-sink accounting: NPP, Rh, NEP and carbon stock, the one map by administrative unit.",
+        version: version,
+        subcommands: [RunCommand.self, ValidateCommand.self, ZonalCommand.self, InfoCommand.self]
+    )
+}
+
+/// Exit statuses (SPEC section 1): 0 success; 1 bad input or a failure while running;
+/// 64 a usage error (from the argument parser).
+enum Exit {
+    static let failure = ExitCode(1)
+}
+
+/// Prints the one clear line for an error and returns the exit code.
+func fail(_ error: Error) -> ExitCode {
+    let text: String
+    switch error {
+    case let e as CustomStringConvertible: text = e.description
+    default: text = "\(error)"
+    }
+    FileHandle.standardError.write(Data("sinkmap: error: \(text)\n".utf8))
+    return Exit.failure
+}
+
+/// Runs a command body, turning any error into one line on stderr and exit status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        throw fail(error)
+    }
+}
