@@ -1,0 +1,20 @@
+/// Heterotrophic-respiration model (SPEC §3, "Rh").
+public enum RhModel: Sendable, Equatable {
+    /// Pei et al. 2009: Rh_m = 0.22·(exp(0.0912·T_m) + ln(0.3145·P_m + 1))·30·0.465, gC m⁻² month⁻¹.
+    case pei2009
+    /// Rh_m = rRef·30·q10^((T_m − tRef)/10), gC m⁻² month⁻¹.
+    /// `rRef` in gC m⁻² day⁻¹ at `tRef` (°C); `q10` dimensionless, must be > 0.
+    case q10(rRef: Double, q10: Double, tRef: Double)
+}
+
+/// Run-wide model choices from the scene's `models:` section.
+public struct ModelOptions: Sendable, Equatable {
+    public var rh: RhModel
+    /// Carbon fraction of dry biomass (SPEC `carbon_fraction`, dimensionless, must be > 0).
+    public var carbonFraction: Double
+
+    public init(rh: RhModel = .pei2009, carbonFraction: Double = 0.47) {
+        self.rh = rh
+        self.carbonFraction = carbonFraction
+    }
+}

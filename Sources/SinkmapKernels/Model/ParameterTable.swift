@@ -1,0 +1,112 @@
+/// The parameter table (SPEC §4): one row per land-cover code.
+///
+/// CSV with a header row naming at least `requiredColumns`, in any order; other
+/// columns (such as a `source` comment column) are allowed and ignored. Header
+/// names are matched without regard to case or surrounding spaces.
+public struct ParameterTable: Sendable, Equatable {
+    /// Classes in file order; a class's position is its class index in the kernels.
+    public var classes: [ClassParameters]
+
+    /// The 13 columns SPEC §4 requires.
+    public static let requiredColumns: [String] = [
+        "code", "name", "ecosystem", "eps_max", "ndvi_min", "ndvi_max",
+        "agb_a", "agb_b", "root_shoot", "c_above", "c_below", "c_soil", "c_dead",
+    ]
+
+    public init(classes: [ClassParameters]) { self.classes = classes }
+
+    /// Position of the class with this land-cover code, nil when absent.
+    public func index(ofCode code: Int) -> Int? { classes.firstIndex { $0.code == code } }
+
+    /// Parses and validates a table. `source` names the text in error messages (usually its path).
+    ///
+    /// Checked: every required column present (once); `code` an integer, unique; `ecosystem`
+    /// one of `Ecosystem`; every number finite; eps_max ≥ 0; −1 < ndvi_min < ndvi_max < 1
+    /// (SR(x) = (1+x)/(1−x) must be finite); agb_a and agb_b both empty or both given with
+    /// agb_a ≥ 0 and agb_b > 0; root_shoot and c_* ≥ 0; at least one class row.
+    public init(csv: String, source: String) throws(ParameterTableError) {
+        func fail(_ line: Int?, _ column: String?, _ message: String) -> ParameterTableError {
+            ParameterTableError(source: source, line: line, column: column, message: message)
+        }
+        var text = csv
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        let records: [CSV.Record]
+        do { records = try CSV.parse(text) } catch {
+            switch error {
+            case .unterminatedQuote(let line): throw fail(line, nil, "unterminated quoted field")
+            }
+        }
+        guard let header = records.first else { throw fail(nil, nil, "the table is empty (no header row)") }
+
+        var columnIndex: [String: Int] = [:]
+        for (i, raw) in header.fields.enumerated() {
+            let name = raw.trimmed.lowercased()
+            if name.isEmpty { continue }
+            if columnIndex[name] != nil { throw fail(header.line, name, "column appears twice in the header") }
+            columnIndex[name] = i
+        }
+        let missing = Self.requiredColumns.filter { columnIndex[$0] == nil }
+        if !missing.isEmpty {
+            throw fail(header.line, missing[0],
+                       "missing required column" + (missing.count > 1 ? "s " + missing.joined(separator: ", ") : "")
+                       + " (header has: \(header.fields.map { $0.trimmed }.joined(separator: ", ")))")
+        }
+
+        var rows: [ClassParameters] = []
+        var lineOfCode: [Int: Int] = [:]
+        for record in records.dropFirst() {
+            let line = record.line
+            if record.fields.count != header.fields.count {
+                throw fail(line, nil, "has \(record.fields.count) fields, the header has \(header.fields.count) (quote fields that contain commas)")
+            }
+            func field(_ column: String) -> String { record.fields[columnIndex[column]!].trimmed }
+            func number(_ column: String) throws(ParameterTableError) -> Double {
+                let text = field(column)
+                if text.isEmpty { throw fail(line, column, "value is empty") }
+                guard let value = Double(text), value.isFinite else { throw fail(line, column, "\"\(text)\" is not a number") }
+                return value
+            }
+            func optionalNumber(_ column: String) throws(ParameterTableError) -> Double? {
+                field(column).isEmpty ? nil : try number(column)
+            }
+            func nonNegative(_ column: String) throws(ParameterTableError) -> Double {
+                let value = try number(column)
+                if value < 0 { throw fail(line, column, "\(field(column)) is negative") }
+                return value
+            }
+
+            let codeText = field("code")
+            guard let code = Int(codeText) else { throw fail(line, "code", "\"\(codeText)\" is not an integer code") }
+            if let first = lineOfCode[code] { throw fail(line, "code", "duplicate code \(code) (first on line \(first))") }
+            lineOfCode[code] = line
+
+            let ecoText = field("ecosystem")
+            guard let ecosystem = Ecosystem(rawValue: ecoText.lowercased()) else {
+                throw fail(line, "ecosystem", "unknown ecosystem \"\(ecoText)\" (expected one of \(Ecosystem.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let epsMax = try nonNegative("eps_max")
+            let ndviMin = try number("ndvi_min"), ndviMax = try number("ndvi_max")
+            if !(ndviMin > -1) { throw fail(line, "ndvi_min", "ndvi_min \(field("ndvi_min")) must be greater than -1") }
+            if !(ndviMax < 1) { throw fail(line, "ndvi_max", "ndvi_max \(field("ndvi_max")) must be less than 1") }
+            if !(ndviMin < ndviMax) {
+                throw fail(line, "ndvi_min", "ndvi_min \(field("ndvi_min")) must be less than ndvi_max \(field("ndvi_max"))")
+            }
+            let agbA = try optionalNumber("agb_a"), agbB = try optionalNumber("agb_b")
+            if (agbA == nil) != (agbB == nil) {
+                throw fail(line, agbA == nil ? "agb_a" : "agb_b", "agb_a and agb_b must both be given or both be empty")
+            }
+            if let agbA, agbA < 0 { throw fail(line, "agb_a", "agb_a \(field("agb_a")) is negative") }
+            if let agbB, !(agbB > 0) { throw fail(line, "agb_b", "agb_b \(field("agb_b")) must be positive") }
+
+            rows.append(ClassParameters(
+                code: code, name: field("name"), ecosystem: ecosystem,
+                epsMax: epsMax, ndviMin: ndviMin, ndviMax: ndviMax,
+                agbA: agbA, agbB: agbB,
+                rootShoot: try nonNegative("root_shoot"),
+                cAbove: try nonNegative("c_above"), cBelow: try nonNegative("c_below"),
+                cSoil: try nonNegative("c_soil"), cDead: try nonNegative("c_dead")))
+        }
+        if rows.isEmpty { throw fail(nil, nil, "the table has a header but no class rows") }
+        self.classes = rows
+    }
+}
