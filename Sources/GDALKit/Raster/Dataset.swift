@@ -114,6 +114,17 @@ public final class Dataset {
         }
     }
 
+    /// Reads a window of a band as raw values of `type` (e.g. `.uint32` zone ids) into `buffer`.
+    public func readRaw(band: Int, window: Window, type: PixelType, into buffer: UnsafeMutableRawPointer) throws {
+        let b = try bandHandle(band)
+        GDAL.resetError()
+        let err = GDALRasterIOEx(b, GF_Read, Int32(window.col), Int32(window.row), Int32(window.width), Int32(window.height),
+                                 buffer, Int32(window.width), Int32(window.height), type.gdal, 0, 0, nil)
+        if err != CE_None {
+            throw GDALError.last("read \(window) of band \(band)", path: displayName)
+        }
+    }
+
     /// Reads a window of a band into Float32 physical values: `raw * scale + offset`,
     /// with NaN wherever the raw value equals `nodata` or is NaN. Values outside the
     /// dataset (the window may extend past its edges) are NaN.

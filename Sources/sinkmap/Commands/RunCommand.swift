@@ -1,12 +1,61 @@
 import ArgumentParser
+import Foundation
+import GDALKit
+import SinkmapEngine
+import SinkmapScene
 
 struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Compute the one map of a scene.")
-    @Argument(help: "The scene file (YAML).") var scene: String
-    func run() throws { throw fail(ValidationError("not implemented yet")) }
-}
-struct ZonalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "zonal", abstract: "Zonal statistics of a raster band over polygons.")
-    @Argument var raster: String
-    func run() throws { throw fail(ValidationError("not implemented yet")) }
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Compute NPP, Rh, NEP, biomass and carbon stock of a scene and the one map by unit."
+    )
+
+    @Argument(help: "The scene file (YAML).")
+    var scene: String
+
+    @Option(name: .customLong("out"), help: "Output directory (must not exist unless --overwrite).")
+    var out: String
+
+    @Option(help: "Worker threads (default: the number of active processors).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("tile-size"), help: "Tile edge in pixels (default: a multiple of the land cover's block size near 512).")
+    var tileSize: Int?
+
+    @Flag(help: "Replace an existing output directory (only once the new one is complete).")
+    var overwrite = false
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    @Flag(name: .customLong("benchmark-io-only"), help: .hidden)
+    var ioOnly = false
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let t = tileSize, t < 16 || t > 16384 { throw ValidationError("--tile-size must be between 16 and 16384") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let progress = Progress.automatic(quiet: quiet)
+            let parsed = try SceneParser.load(path: scene)
+            let prepared = try SceneValidator.prepare(parsed)
+            let report = try SceneRunner.run(prepared, options: RunOptions(
+                outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite, ioOnly: ioOnly,
+                softwareVersion: Sinkmap.version), progress: progress)
+            let lo = report.leftOut
+            if !lo.unknownCodes.isEmpty {
+                let list = lo.unknownCodes.keys.sorted().map { "\($0) (\(lo.unknownCodes[$0]!) px)" }.joined(separator: ", ")
+                progress.message("sinkmap: land-cover codes not in the parameter table, left out: \(list)")
+            }
+            if lo.negativePrecipitation > 0 {
+                progress.message("sinkmap: warning: \(lo.negativePrecipitation) pixels have negative precipitation (left as nodata)")
+            }
+            let t = report.total
+            print("Outputs in \(report.outDir): npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg summary.json")
+            print(String(format: "Scene total: %lld pixels, %.2f ha, NPP %.3f tC/yr, Rh %.3f tC/yr, NEP %.3f tC/yr, carbon stock %.3f tC",
+                         t.pixels, t.areaHectares, t.nppTonnes, t.rhTonnes, t.nepTonnes, t.carbonTonnes))
+        }
+    }
 }

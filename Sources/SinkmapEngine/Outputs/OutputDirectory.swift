@@ -1,0 +1,70 @@
+import Foundation
+
+/// The output directory, written under a temporary sibling name and renamed into
+/// place only when complete, so `DIR` never holds a half-written result.
+public final class OutputDirectory {
+    public let final: String
+    /// Where files are written while the run works: `.NAME.partial-PID` beside `DIR`.
+    public let staging: String
+    private var committed = false
+
+    public struct Refused: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(final path: String, overwrite: Bool) throws {
+        let fm = FileManager.default
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        final = url.path
+        let parent = url.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: parent, isDirectory: &isDir), isDir.boolValue else {
+            throw Refused(description: "\(path): the parent directory \(parent) does not exist")
+        }
+        if fm.fileExists(atPath: final) && !overwrite {
+            throw Refused(description: "\(path): already exists (use --overwrite to replace it)")
+        }
+        staging = parent + "/." + url.lastPathComponent + ".partial-\(getpid())"
+        OutputDirectory.removeStale(parent: parent, name: url.lastPathComponent)
+        try? fm.removeItem(atPath: staging)
+        do {
+            try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
+        } catch {
+            throw Refused(description: "\(staging): cannot create the output directory: \(error.localizedDescription)")
+        }
+    }
+
+    public func file(_ name: String) -> String { staging + "/" + name }
+
+    /// Moves the finished directory into place (replacing an existing one only now).
+    public func commit() throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: final) {
+            let old = staging + ".old"
+            try fm.moveItem(atPath: final, toPath: old)
+            try fm.moveItem(atPath: staging, toPath: final)
+            try? fm.removeItem(atPath: old)
+        } else {
+            try fm.moveItem(atPath: staging, toPath: final)
+        }
+        committed = true
+    }
+
+    /// Removes the staging directory of a run that failed.
+    public func abandon() {
+        if !committed { try? FileManager.default.removeItem(atPath: staging) }
+    }
+
+    /// Staging directories of killed runs whose process is gone.
+    static func removeStale(parent: String, name: String) {
+        let prefix = "." + name + ".partial-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for e in entries where e.hasPrefix(prefix) {
+            let pidText = e.dropFirst(prefix.count).prefix { $0.isNumber }
+            guard let pid = Int32(pidText), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: parent + "/" + e)
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import GDALKit
+import SinkmapEngine
+
+struct ZonalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zonal",
+        abstract: "Sum, mean, min, max, count and area of a raster band over each polygon, as CSV."
+    )
+
+    @Argument(help: "A raster GDAL can open.")
+    var raster: String
+
+    @Option(help: "A polygon file (GeoPackage, Shapefile, GeoJSON, ...).")
+    var zones: String
+
+    @Option(help: "The layer of the polygon file (default: its only layer).")
+    var layer: String?
+
+    @Option(help: "Field that identifies each polygon (default: the feature id).")
+    var id: String?
+
+    @Option(help: "Band number.")
+    var band: Int = 1
+
+    @Option(help: "Output CSV (default: standard output).")
+    var out: String?
+
+    @Option(help: "Worker threads (default: the number of active processors).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        try reportingErrors {
+            let result = try ZonalStatistics.compute(raster: raster, band: band, zones: zones, layer: layer,
+                                                     idField: id, threads: max(1, threads))
+            let csv = result.csv()
+            if let out {
+                try Data(csv.utf8).write(to: URL(fileURLWithPath: out))
+            } else {
+                print(csv, terminator: "")
+            }
+        }
+    }
+}
