@@ -21,9 +21,15 @@ Design choices
   block peaked at 5.5 GB RSS and took 55 s, 256-row blocks 0.9 GB and 35 s
   (smaller working sets stay in cache), with bit-identical outputs.
 * Resampling is GDAL's, through WarpedVRT windows of the target grid:
-  land cover nearest (mode when the source is coarser), continuous inputs
-  bilinear when coarser, average when finer; a source whose CRS, pixel size
-  and alignment already match the grid is read directly (no warp).  The
+  land cover nearest, or mode when the grid is coarser than the source (the
+  source's pixel size, expressed in the grid CRS, < 0.999 x the grid's);
+  continuous inputs bilinear when the source is coarser than the grid,
+  average when it is finer; a source whose CRS, size and geotransform
+  already match the grid is read directly (no warp).  WarpedVRT's default
+  approximate transformer (tolerance 0.125 px) made values depend on the
+  window read (up to 8e-4 relative in Rh between 64-row and whole-raster
+  blocks on a test scene), so the tolerance is 1e-9 (0 crashes rasterio 1.4);
+  with it the outputs are bit-identical for any --block-rows.  The
   warped continuous inputs use a Float64 working/output type with NaN as
   nodata, so scaled Int16 sources are averaged/interpolated on the raw values
   without integer rounding; scale and offset are applied afterwards (they are
@@ -171,7 +177,9 @@ def load_scene(path):
         zp = scene["zones"]["path"]
         scene["zones"]["path"] = zp if os.path.isabs(zp) else os.path.join(base, zp)
     rl = sc.get("redline")
+    scene["redline_layer"] = None
     if isinstance(rl, dict):
+        scene["redline_layer"] = rl.get("layer")
         rl = rl.get("path")
     scene["redline"] = None if rl is None else (rl if os.path.isabs(rl) else os.path.join(base, rl))
     models = sc.get("models") or {}
@@ -265,12 +273,14 @@ class Source:
             return abs(k - round(k)) < 1e-6
         aligned = (same_crs and _same(abs(t.a), abs(gt.a), tol) and _same(abs(t.e), abs(gt.e), tol)
                    and _on_lattice(t.c - gt.c, gt.a) and _on_lattice(t.f - gt.f, gt.e))
-        if src_px > grid_px * (1 + 1e-6):
-            rs = Resampling.mode if categorical else Resampling.bilinear
-        elif src_px < grid_px * (1 - 1e-6):
-            rs = Resampling.nearest if categorical else Resampling.average
+        # input finer than the grid (the grid aggregates it): mode / average;
+        # coarser or equal: nearest / bilinear (an equal, aligned lattice is an exact copy).
+        if src_px / grid_px < 0.999:
+            rs = Resampling.mode if categorical else Resampling.average
+        elif categorical or (aligned and src_px / grid_px < 1.001):
+            rs = Resampling.nearest
         else:
-            rs = Resampling.nearest if (categorical or aligned) else Resampling.bilinear
+            rs = Resampling.bilinear
         self.resampling = rs
         self.vrt = None
         if not self.direct:
@@ -458,7 +468,7 @@ def main(argv=None):
         zshapes = [(g, i + 1) for i, g in enumerate(zgeoms) if g is not None]
     nzone = (len(zgeoms) if zones else 0) + 1
     if has_redline:
-        rgeoms, _ = read_polygons(scene["redline"], None, grid.crs, [])
+        rgeoms, _ = read_polygons(scene["redline"], scene["redline_layer"], grid.crs, [])
         rshapes = [(g, 1) for g in rgeoms if g is not None]
 
     # outputs
