@@ -45,5 +45,19 @@ let package = Package(
     ]
 )
 
-/// How the kernels target the CPU: see DESIGN.md ("CPU targeting").
-var kernelSettings: [SwiftSetting] { [] }
+/// How the kernels target the CPU (SinkmapKernels only; see DESIGN.md, "CPU targeting"):
+/// - `-Xcc -fno-math-errno`: lets `SIMD.squareRoot()` lower to one vector sqrt instead of a
+///   per-lane `sqrtf` call (the stdlib's C shim otherwise keeps errno semantics).
+/// - x86-64: `-target-cpu haswell` (the x86-64-v3 feature set: AVX2, FMA, BMI2, F16C) and
+///   `SINKMAP_FMA`, unless `SINKMAP_PORTABLE=1` asks for a baseline (SSE2) build. Decided by the
+///   architecture the manifest is evaluated on; set SINKMAP_PORTABLE=1 when cross-compiling.
+/// - aarch64: NEON and FMA are baseline; nothing to add.
+var kernelSettings: [SwiftSetting] {
+    var settings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
+    #if arch(x86_64)
+    if Context.environment["SINKMAP_PORTABLE"] != "1" {
+        settings += [.unsafeFlags(["-target-cpu", "haswell"]), .define("SINKMAP_FMA")]
+    }
+    #endif
+    return settings
+}
