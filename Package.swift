@@ -38,10 +38,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "GDALKitTests", dependencies: ["GDALKit"]),
+        // Tests: a support library that builds small rasters and polygon files, then one
+        // test target per layer; the engine tests include the end-to-end runs.
+        .target(name: "TestSupport", dependencies: ["GDALKit"], path: "Tests/TestSupport"),
+        .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels"]),
-        .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit"]),
-        .testTarget(name: "SinkmapEngineTests", dependencies: ["SinkmapEngine", "SinkmapScene", "GDALKit", "SinkmapKernels"]),
+        .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit", "TestSupport"]),
+        .testTarget(name: "SinkmapEngineTests", dependencies: ["SinkmapEngine", "SinkmapScene", "GDALKit", "SinkmapKernels", "TestSupport"]),
     ]
 )
 

@@ -55,6 +55,15 @@ public final class RasterWriter {
         GDALSetDescription(try dataset.bandHandle(band), text)
     }
 
+    /// Declares a scale factor on every band (physical = raw · scale + offset).
+    public func setScale(_ scale: Double, offset: Double = 0) throws {
+        for b in 1...bandCount {
+            let h = try dataset.bandHandle(b)
+            GDALSetRasterScale(h, scale)
+            GDALSetRasterOffset(h, offset)
+        }
+    }
+
     /// Flushes caches to disk; errors here are write errors (disk full, ...).
     public func flush() throws {
         GDAL.resetError()

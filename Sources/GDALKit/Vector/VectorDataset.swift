@@ -1,4 +1,7 @@
 import CGDAL
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An OGR vector dataset opened read-only (GeoPackage, Shapefile, GeoJSON, ...).
 /// Not shared between threads.
@@ -151,5 +154,21 @@ public final class Geometry {
             throw GDALError.last("dissolve", path: "", fallback: "union of polygons failed")
         }
         return Geometry(owning: u)
+    }
+}
+
+extension Geometry {
+    /// A geometry from WKT text.
+    public convenience init(wkt: String) throws {
+        var h: OGRGeometryH? = nil
+        var text: UnsafeMutablePointer<CChar>? = strdup(wkt)
+        let start = text
+        defer { free(start) }
+        GDAL.initialize()
+        GDAL.resetError()
+        guard OGR_G_CreateFromWkt(&text, nil, &h) == OGRERR_NONE, let h else {
+            throw GDALError.last("parse WKT", path: "", fallback: "not a WKT geometry")
+        }
+        self.init(owning: h)
     }
 }
