@@ -22,7 +22,7 @@ let package = Package(
         // Layer 1: the thin Swift layer over GDAL (datasets, windows, warping, vectors, writing).
         .target(name: "GDALKit", dependencies: ["CGDAL"]),
         // Layer 2: the per-pixel science kernels; no GDAL.
-        .target(name: "SinkmapKernels", swiftSettings: kernelSettings),
+        .target(name: "SinkmapKernels", exclude: ["KERNELS.md"], swiftSettings: kernelSettings),
         // Layer 3: the scene file, its parsing and validation.
         .target(name: "SinkmapScene", dependencies: [
             "GDALKit", "SinkmapKernels", .product(name: "Yams", package: "Yams"),
@@ -37,6 +37,9 @@ let package = Package(
             "GDALKit", "SinkmapScene", "SinkmapEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // Benchmarks (release builds): kernel throughput; the I/O floor of a scene.
+        .executableTarget(name: "KernelBench", dependencies: ["SinkmapKernels"], path: "Benchmarks/KernelBench"),
 
         // Tests: a support library that builds small rasters and polygon files, then one
         // test target per layer; the engine tests include the end-to-end runs.

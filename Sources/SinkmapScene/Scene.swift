@@ -89,6 +89,10 @@ public struct ZonesSpec: Sendable, Equatable {
 public struct RedlineSpec: Sendable, Equatable {
     public var path: String
     public var layer: String?
+    public init(path: String, layer: String?) {
+        self.path = path
+        self.layer = layer
+    }
 }
 
 /// A parsed scene file (SPEC section 2). Paths are as written; `resolve(_:)` makes them absolute.

@@ -49,7 +49,7 @@ public enum Summary {
             "timings_seconds": Dictionary(uniqueKeysWithValues: report.timings),
         ]
         if ioOnly { root["benchmark_io_only"] = true }
-        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }
