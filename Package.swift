@@ -59,7 +59,12 @@ let package = Package(
 ///   architecture the manifest is evaluated on; set SINKMAP_PORTABLE=1 when cross-compiling.
 /// - aarch64: NEON and FMA are baseline; nothing to add.
 var kernelSettings: [SwiftSetting] {
-    var settings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
+    var settings: [SwiftSetting] = [
+        .unsafeFlags(["-Xcc", "-fno-math-errno"]),
+        // Optimised in debug builds too: the SIMD code is ~50× slower unoptimised, and the
+        // test suite (a debug build) runs the kernels over whole scenes.
+        .unsafeFlags(["-O"], .when(configuration: .debug)),
+    ]
     #if arch(x86_64)
     if Context.environment["SINKMAP_PORTABLE"] != "1" {
         settings += [.unsafeFlags(["-target-cpu", "haswell"]), .define("SINKMAP_FMA")]

@@ -77,11 +77,14 @@ public final class RasterWriter {
 /// Cloud-Optimized GeoTIFF output through GDAL's COG driver.
 public enum COG {
     /// Copies band `band` of `source` to a COG at `path`: DEFLATE with a floating-point
-    /// predictor, 512-pixel tiles, overviews by averaging, compression on all cores.
+    /// predictor, 512-pixel tiles, overviews by averaging down to 256 pixels or less
+    /// (at least one level, even for a small raster), compression on all cores.
     public static func write(from source: Dataset, band: Int? = nil, to path: String,
                              extraOptions: [String] = []) throws {
         var args = ["-of", "COG", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=YES", "-co", "BLOCKSIZE=512",
-                    "-co", "OVERVIEW_RESAMPLING=AVERAGE", "-co", "NUM_THREADS=ALL_CPUS", "-co", "BIGTIFF=IF_SAFER"]
+                    "-co", "OVERVIEW_RESAMPLING=AVERAGE", "-co", "OVERVIEW_COMPRESS=DEFLATE", "-co", "OVERVIEW_PREDICTOR=YES",
+                    "-co", "OVERVIEW_COUNT=\(overviewCount(width: source.width, height: source.height))",
+                    "-co", "NUM_THREADS=ALL_CPUS", "-co", "BIGTIFF=IF_SAFER"]
         if let band { args += ["-b", "\(band)"] }
         for o in extraOptions { args += ["-co", o] }
         GDAL.resetError()
@@ -97,5 +100,15 @@ public enum COG {
         if let msg = GDAL.lastErrorMessage(), CPLGetLastErrorType() == CE_Failure {
             throw GDALError(operation: "write Cloud-Optimized GeoTIFF", path: path, message: msg)
         }
+    }
+
+    /// Halvings until the longest side is at most 256 pixels; at least 1.
+    public static func overviewCount(width: Int, height: Int) -> Int {
+        var n = 0, side = max(width, height)
+        while side > 256 {
+            side = (side + 1) / 2
+            n += 1
+        }
+        return max(n, 1)
     }
 }

@@ -1,0 +1,249 @@
+import Foundation
+import GDALKit
+import Testing
+import TestSupport
+
+/// One run of the demo scene shared by the end-to-end checks below.
+final class DemoRun: Sendable {
+    static let shared = DemoRun()
+    let dir = TempDir("demo-run")
+    var out: String { dir.file("out") }
+    let result: ProcessResult
+
+    init() {
+        result = try! sinkmap("run", Repo.demoScene, "--out", dir.file("out"), "--quiet")
+    }
+}
+
+/// The rows of a zonal.csv, as text fields by column name.
+struct ZonalCSV {
+    let header: [String]
+    let rows: [[String: String]]
+
+    init(path: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var lines = text.split(separator: "\n").map(String.init)
+        header = lines.removeFirst().split(separator: ",").map(String.init)
+        rows = lines.map { line in
+            let fields = ZonalCSV.split(line)
+            return Dictionary(uniqueKeysWithValues: zip(ZonalCSV.columns, fields))
+        }
+    }
+
+    static let columns = ["level", "unit_id", "unit_name", "parent_id", "ecosystem", "redline", "pixels", "area_ha",
+                          "npp_tc", "rh_tc", "nep_tc", "carbon_tc", "nep_tco2e", "carbon_tco2e"]
+
+    static func split(_ line: String) -> [String] {
+        var fields: [String] = [], current = "", quoted = false
+        for ch in line {
+            if ch == "\"" { quoted.toggle(); continue }
+            if ch == "," && !quoted { fields.append(current); current = "" } else { current.append(ch) }
+        }
+        fields.append(current)
+        return fields
+    }
+
+    func rows(level: String, ecosystem: String? = nil, redline: String? = nil) -> [[String: String]] {
+        rows.filter { $0["level"] == level && (ecosystem == nil || $0["ecosystem"] == ecosystem) && (redline == nil || $0["redline"] == redline) }
+    }
+}
+
+/// Exact decimal arithmetic on the CSV's figures.
+func dec(_ s: String?) -> Decimal { Decimal(string: s ?? "x") ?? Decimal.nan }
+
+@Suite(.serialized) struct DemoRunTests {
+    let run = DemoRun.shared
+    static let totals = ["pixels", "area_ha", "npp_tc", "rh_tc", "nep_tc", "carbon_tc"]
+
+    @Test func runSucceedsAndWritesEveryOutput() throws {
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdout.contains("Outputs in "))
+        for f in ["npp.tif", "rh.tif", "nep.tif", "agb.tif", "carbon.tif", "zonal.csv", "onemap.gpkg", "summary.json"] {
+            #expect(FileManager.default.fileExists(atPath: run.out + "/" + f), "\(f) missing")
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: run.out).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
+    }
+
+    @Test func rastersAreCOGsOnTheGridWithNodata() throws {
+        let lc = try Dataset(path: Repo.root + "/testdata/demo/landcover.tif").grid()
+        for name in ["npp", "rh", "nep", "agb", "carbon"] {
+            let path = run.out + "/\(name).tif"
+            let ds = try Dataset(path: path)
+            let g = try ds.grid()
+            #expect(g.transform == lc.transform && g.width == lc.width && g.height == lc.height)
+            #expect(try SpatialReference(definition: g.crsWKT).isSame(as: SpatialReference(definition: lc.crsWKT)))
+            let info = try ds.bandInfo(1)
+            #expect(info.type == .float32 && info.nodata == -9999)
+            let gdalinfo = try runProcess("/usr/bin/gdalinfo", [path])
+            #expect(gdalinfo.stdout.contains("LAYOUT=COG"), "\(name) is not a COG")
+            #expect(gdalinfo.stdout.contains("Overviews: 256x192"))
+            #expect(gdalinfo.stdout.contains("COMPRESSION=DEFLATE"))
+        }
+    }
+
+    @Test func csvHasTheContractColumns() throws {
+        let csv = try ZonalCSV(path: run.out + "/zonal.csv")
+        #expect(csv.header == ZonalCSV.columns)
+        #expect(Set(csv.rows.map { $0["level"]! }) == ["township", "county", "city"])
+        #expect(Set(csv.rows.map { $0["redline"]! }) == ["all", "inside", "outside"])
+        #expect(csv.rows(level: "township", ecosystem: "all", redline: "all").count == 12)
+        #expect(csv.rows(level: "county", ecosystem: "all", redline: "all").count == 3)
+    }
+
+    @Test func allRowsAreExactSumsOfTheirParts() throws {
+        let csv = try ZonalCSV(path: run.out + "/zonal.csv")
+        for level in ["township", "county", "city"] {
+            for unit in csv.rows(level: level, ecosystem: "all", redline: "all") {
+                let rows = csv.rows.filter { $0["level"] == level && $0["unit_id"] == unit["unit_id"] }
+                for column in Self.totals {
+                    let byEco = rows.filter { $0["ecosystem"] != "all" && $0["redline"] == "all" }.map { dec($0[column]) }.reduce(0, +)
+                    let byRed = rows.filter { $0["ecosystem"] == "all" && $0["redline"] != "all" }.map { dec($0[column]) }.reduce(0, +)
+                    #expect(byEco == dec(unit[column]), "\(level) \(unit["unit_id"]!) \(column): ecosystems")
+                    #expect(byRed == dec(unit[column]), "\(level) \(unit["unit_id"]!) \(column): red line")
+                    for eco in Set(rows.map { $0["ecosystem"]! }) where eco != "all" {
+                        let whole = rows.first { $0["ecosystem"] == eco && $0["redline"] == "all" }
+                        let parts = rows.filter { $0["ecosystem"] == eco && $0["redline"] != "all" }.map { dec($0[column]) }.reduce(0, +)
+                        #expect(parts == dec(whole?[column]), "\(level) \(unit["unit_id"]!) \(eco) \(column)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func everyLevelSumsToTheSameSceneTotal() throws {
+        let csv = try ZonalCSV(path: run.out + "/zonal.csv")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run.out + "/summary.json"))) as! [String: Any]
+        let totals = summary["totals"] as! [String: Any]
+        for column in Self.totals {
+            let perLevel = ["township", "county", "city"].map { level in
+                csv.rows(level: level, ecosystem: "all", redline: "all").map { dec($0[column]) }.reduce(0, +)
+            }
+            #expect(perLevel[0] == perLevel[1] && perLevel[1] == perLevel[2], "\(column): \(perLevel)")
+            let fromSummary = (totals[column] as! NSNumber).doubleValue
+            let fromCSV = NSDecimalNumber(decimal: perLevel[0]).doubleValue
+            #expect(abs(fromSummary - fromCSV) <= 1e-12 * max(1, abs(fromCSV)))
+        }
+    }
+
+    /// The township totals recomputed independently: the output rasters read back,
+    /// townships and red line burnt with gdal_rasterize, sums with each pixel's area.
+    @Test func townshipTotalsMatchAnIndependentRecomputation() throws {
+        let demo = Repo.root + "/testdata/demo"
+        let lcDS = try Dataset(path: demo + "/landcover.tif")
+        let grid = try lcDS.grid()
+        let n = grid.pixelCount
+        let b = grid.bounds()
+        let scratch = TempDir("recompute")
+        func rasterize(_ args: [String], _ src: String, _ dst: String) throws -> [Float] {
+            let r = try runProcess("/usr/bin/gdal_rasterize", args + ["-ot", "Float64", "-init", "0",
+                "-te", "\(b.xmin)", "\(b.ymin)", "\(b.xmax)", "\(b.ymax)", "-ts", "\(grid.width)", "\(grid.height)",
+                "-a_srs", "EPSG:32651", src, dst])
+            #expect(r.status == 0, "\(r.stderr)")
+            return try read(dst)
+        }
+        func read(_ path: String) throws -> [Float] {
+            let ds = try Dataset(path: path)
+            var v = [Float](repeating: 0, count: n)
+            try v.withUnsafeMutableBufferPointer { try ds.readRaw(band: 1, window: grid.window, into: $0.baseAddress!) }
+            return v
+        }
+        // town_code is a 9-digit number: exact in Float64, so read it as Double.
+        let townFile = scratch.file("towns.tif")
+        _ = try rasterize(["-a", "town_code"], demo + "/admin/townships.gpkg", townFile)
+        var towns = [Double](repeating: 0, count: n)
+        try towns.withUnsafeMutableBufferPointer {
+            try Dataset(path: townFile).readRaw(band: 1, window: grid.window, type: .float64, into: UnsafeMutableRawPointer($0.baseAddress!))
+        }
+        // gdal_rasterize does not reproject: bring the red line (EPSG:4326) to the grid's CRS first.
+        let reprojected = try runProcess("/usr/bin/ogr2ogr", ["-t_srs", "EPSG:32651", scratch.file("red.gpkg"), demo + "/admin/redline.gpkg"])
+        #expect(reprojected.status == 0, "\(reprojected.stderr)")
+        let red = try rasterize(["-burn", "1"], scratch.file("red.gpkg"), scratch.file("red.tif"))
+        #expect(red.contains(1))
+        let codes = try read(demo + "/landcover.tif")
+        // Ecosystem of each code, from the parameter table (code and ecosystem are its 1st and 3rd columns).
+        var ecosystem: [Int: String] = [:]
+        for line in try String(contentsOfFile: demo + "/classes.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", maxSplits: 3, omittingEmptySubsequences: false)
+            ecosystem[Int(f[0])!] = String(f[2])
+        }
+        let layers = try ["npp", "rh", "nep", "carbon"].map { try read(run.out + "/\($0).tif") }
+        let pixelArea = grid.transform.cellArea  // m², projected CRS
+
+        struct Sums { var pixels = 0.0, area = 0.0, npp = 0.0, rh = 0.0, nep = 0.0, carbon = 0.0 }
+        var sums: [String: Sums] = [:]  // key: "town|ecosystem|redline"
+        for i in 0..<n where towns[i] != 0 {
+            guard let eco = ecosystem[Int(codes[i])] else { continue }  // nodata 255 and unknown 99 are absent
+            let town = String(Int64(towns[i]))
+            for key in ["\(town)|all|all", "\(town)|\(eco)|all", "\(town)|all|\(red[i] != 0 ? "inside" : "outside")",
+                        "\(town)|\(eco)|\(red[i] != 0 ? "inside" : "outside")"] {
+                var s = sums[key, default: Sums()]
+                s.pixels += 1
+                s.area += pixelArea / 1e4
+                if layers[0][i] != -9999 { s.npp += Double(layers[0][i]) * pixelArea / 1e6 }
+                if layers[1][i] != -9999 { s.rh += Double(layers[1][i]) * pixelArea / 1e6 }
+                if layers[2][i] != -9999 { s.nep += Double(layers[2][i]) * pixelArea / 1e6 }
+                if layers[3][i] != -9999 { s.carbon += Double(layers[3][i]) * pixelArea / 1e4 }
+                sums[key] = s
+            }
+        }
+        let csv = try ZonalCSV(path: run.out + "/zonal.csv")
+        let township = csv.rows(level: "township")
+        #expect(township.count == sums.count, "row count \(township.count) vs recomputed \(sums.count)")
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b)) || abs(a - b) < 1e-12 }
+        for row in township {
+            let key = "\(row["unit_id"]!)|\(row["ecosystem"]!)|\(row["redline"]!)"
+            let s = try #require(sums[key], "no recomputed row for \(key)")
+            #expect(Double(row["pixels"]!)! == s.pixels, "\(key) pixels")
+            #expect(close(Double(row["area_ha"]!)!, s.area), "\(key) area")
+            #expect(close(Double(row["npp_tc"]!)!, s.npp), "\(key) npp \(row["npp_tc"]!) vs \(s.npp)")
+            #expect(close(Double(row["rh_tc"]!)!, s.rh), "\(key) rh")
+            #expect(close(Double(row["nep_tc"]!)!, s.nep), "\(key) nep")
+            #expect(close(Double(row["carbon_tc"]!)!, s.carbon), "\(key) carbon")
+            #expect(close(Double(row["nep_tco2e"]!)!, s.nep * 44 / 12), "\(key) nep co2e")
+        }
+    }
+
+    @Test func summaryAccountsForEveryPixel() throws {
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run.out + "/summary.json"))) as! [String: Any]
+        let grid = summary["grid"] as! [String: Any]
+        let totals = summary["totals"] as! [String: Any]
+        let left = summary["left_out"] as! [String: Any]
+        let int = { (x: Any?) in (x as! NSNumber).intValue }
+        let accounted = int(totals["pixels"]) + int(left["outside_zones"]) + int(left["landcover_nodata"]) + int(left["unknown_code_pixels"])
+        #expect(accounted == int(grid["pixels"]))
+        let unknown = left["unknown_codes"] as! [[String: Any]]
+        #expect(unknown.count == 1 && int(unknown[0]["code"]) == 99 && int(unknown[0]["pixels"]) == 30)
+        #expect(int(left["landcover_nodata"]) == 65)
+        let inputs = summary["inputs"] as! [[String: Any]]
+        #expect(inputs.count == 20)  // land cover, 12 NDVI, 3 climate, CHM, table, zones, red line
+        #expect(inputs.allSatisfy { ($0["sha256"] as! String).count == 64 })
+        #expect((summary["software"] as! [String: Any])["version"] != nil)
+        #expect((summary["timings_seconds"] as! [String: Any])["total"] != nil)
+    }
+
+    @Test func onemapHasOneLayerPerLevelWithTheTotals() throws {
+        let gpkg = run.out + "/onemap.gpkg"
+        let ds = try VectorDataset(path: gpkg)
+        #expect(ds.layerNames == ["township", "county", "city"])
+        let csv = try ZonalCSV(path: run.out + "/zonal.csv")
+        for level in ["township", "county", "city"] {
+            let features = try ds.layer(level).features(fields: ["unit_id", "pixels", "npp_tc"])
+            let expected = csv.rows(level: level, ecosystem: "all", redline: "all")
+            #expect(features.count == expected.count)
+            for f in features {
+                let row = try #require(expected.first { $0["unit_id"] == f.fields["unit_id"] })
+                #expect(f.fields["pixels"] == row["pixels"])
+                #expect(abs(Double(f.fields["npp_tc"]!)! - Double(row["npp_tc"]!)!) <= 1e-9 * abs(Double(row["npp_tc"]!)!))
+                #expect(f.geometry != nil)
+            }
+        }
+        // Dissolved county outlines cover their townships: areas add up.
+        let towns = try ds.layer("township").features(fields: ["parent_id"])
+        let counties = try ds.layer("county").features(fields: ["unit_id"])
+        for c in counties {
+            let parts = towns.filter { $0.fields["parent_id"] == c.fields["unit_id"] }.map { $0.geometry!.area }.reduce(0, +)
+            #expect(abs(parts - c.geometry!.area) <= 1e-6 * parts)
+        }
+    }
+}
