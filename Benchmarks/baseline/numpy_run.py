@@ -635,7 +635,7 @@ def main(argv=None):
             w.writerow(["level", "unit_id", "unit_name", "parent_id", "ecosystem", "redline", "pixels",
                         "area_ha", "npp_tc", "rh_tc", "nep_tc", "carbon_tc", "nep_tco2e", "carbon_tco2e"])
             for r in rows:
-                w.writerow([repr(x) if isinstance(x, float) else x for x in r])
+                w.writerow([repr(float(x)) if isinstance(x, float) else x for x in r])
         del fin
     outside = {k: conv(k, A[k][0].sum()) for k in A}
     tf = time.perf_counter()
