@@ -6,8 +6,8 @@ import Musl
 import Darwin
 #endif
 
-/// Per-class constants of the kernels, derived once per run in Double and stored as Float
-/// in one 16-float row per class (one cache line), plus a sentinel row used for pixels
+/// Per-class constants of the kernels, derived once per run in Double and stored in one
+/// 16-double row per class (two cache lines, 11 fields used), plus a sentinel row used for pixels
 /// that are not computed. Class index = position in `ParameterTable.classes`.
 ///
 /// Preconditions (the scene validation reports them as errors first): `carbonFraction` finite
@@ -19,7 +19,7 @@ public struct PreparedClasses: Sendable {
     public let codes: [Int]
     /// Ecosystem of each class index.
     public let ecosystems: [Ecosystem]
-    let rows: [Float]
+    let rows: [Double]
     let rh: RhConstants
 
     static let stride = 16
@@ -44,7 +44,7 @@ public struct PreparedClasses: Sendable {
         /// true: pei2009; false: q10.
         var pei: Bool
         /// q10: rRef·30; ln(q10)/10; tRef.
-        var scale: Float, rate: Float, tRef: Float
+        var scale: Double, rate: Double, tRef: Double
     }
 
     public init(table: ParameterTable, options: ModelOptions) {
@@ -53,7 +53,7 @@ public struct PreparedClasses: Sendable {
         count = table.classes.count
         codes = table.classes.map(\.code)
         ecosystems = table.classes.map(\.ecosystem)
-        var rows = [Float](repeating: 0, count: (count + 1) * Self.stride)
+        var rows = [Double](repeating: 0, count: (count + 1) * Self.stride)
         let span = ScalarReference.fparMax - ScalarReference.fparMin
         let alpha = ScalarReference.fparAlpha
         for (k, c) in table.classes.enumerated() {
@@ -71,7 +71,7 @@ public struct PreparedClasses: Sendable {
                 (.agbTable, c.cAbove / cf),
                 (.carbonTable, c.cAbove + c.cBelow + c.cSoil + c.cDead),
             ]
-            for (field, value) in values { rows[k * Self.stride + field.rawValue] = Float(value) }
+            for (field, value) in values { rows[k * Self.stride + field.rawValue] = value }
         }
         // Sentinel row (index `count`): harmless finite values; its outputs are overwritten with NaN.
         let s = count * Self.stride
@@ -82,10 +82,10 @@ public struct PreparedClasses: Sendable {
 
         switch options.rh {
         case .pei2009:
-            rh = RhConstants(pei: true, scale: Float(0.22 * 30 * 0.465), rate: 0, tRef: 0)
+            rh = RhConstants(pei: true, scale: 0.22 * 30 * 0.465, rate: 0, tRef: 0)
         case let .q10(rRef, q10, tRef):
             precondition(q10 > 0 && q10.isFinite && rRef.isFinite && tRef.isFinite, "rh_q10 needs finite r_ref, t_ref and q10 > 0")
-            rh = RhConstants(pei: false, scale: Float(rRef * 30), rate: Float(log(q10) / 10), tRef: Float(tRef))
+            rh = RhConstants(pei: false, scale: rRef * 30, rate: log(q10) / 10, tRef: tRef)
         }
     }
 
