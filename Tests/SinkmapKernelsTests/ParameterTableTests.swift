@@ -80,6 +80,18 @@ import Testing
             #expect(abs(c.cBelow - c.cAbove * c.rootShoot) <= 0.051 + 0.05 * c.rootShoot, "code \(c.code)")  // c_above is itself rounded to 0.1
         }
         _ = PreparedClasses(table: table, options: ModelOptions())
+        // Lidar allometry (representative, see SOURCES.md): forests and woody savanna; at the class's
+        // reference canopy height it gives the same AGB as the table path (c_above / 0.47).
+        let referenceHeight: [Int: Double] = [1: 20, 2: 25, 3: 15, 4: 20, 5: 20, 8: 8]
+        #expect(Set(table.classes.filter(\.hasAllometry).map(\.code)) == Set(referenceHeight.keys))
+        for c in table.classes where c.hasAllometry {
+            let h = try #require(referenceHeight[c.code])
+            let lidar = ScalarReference.carbonStock(c, canopyHeight: h, carbonFraction: 0.47)
+            let pools = ScalarReference.carbonStock(c, canopyHeight: nil, carbonFraction: 0.47)
+            #expect(isClose(lidar.agb, pools.agb, rel: 1e-4), "code \(c.code): \(lidar.agb) vs \(pools.agb)")
+        }
+        // The demo scene's table is a byte-identical copy.
+        #expect(try Data(contentsOf: repositoryFile("testdata/demo/classes.csv")) == Data(contentsOf: url))
     }
 }
 
