@@ -20,6 +20,8 @@ import Testing
     }
 
     static let lanes = DoubleV.scalarCount
+    /// Where the reference is libm's Double itself (not x86-64), its own rounding (≤ ~0.5 ulp) is added to the bounds.
+    static let slack = Wide.self == Double.self ? 0.5 : 0
 
     /// Evaluates `f` on `samples` points of [lo, hi] (geometric when `geometric`), `lanes` at a time.
     static func maxError(_ lo: Double, _ hi: Double, samples: Int, geometric: Bool = false,
@@ -45,10 +47,10 @@ import Testing
     @Test func expMaximumError() {
         let r = Self.maxError(-708, 709, samples: 1_000_000, VectorMath.exp, Foundation.exp)
         print("exp on [-708, 709]: max \(r.ulp) ulp at \(r.at)")
-        #expect(r.ulp <= 1)
+        #expect(r.ulp <= 1 + Self.slack)
         let small = Self.maxError(-1, 1, samples: 400_000, VectorMath.exp, Foundation.exp)
         print("exp on [-1, 1]: max \(small.ulp) ulp at \(small.at)")
-        #expect(small.ulp <= 1)
+        #expect(small.ulp <= 1 + Self.slack)
     }
 
     @Test func expSpecialValues() {
@@ -66,13 +68,13 @@ import Testing
     @Test func logMaximumError() {
         let wide = Self.maxError(1e-300, 1e300, samples: 1_000_000, geometric: true, VectorMath.log, Foundation.log)
         print("log on [1e-300, 1e300]: max \(wide.ulp) ulp at \(wide.at)")
-        #expect(wide.ulp <= 1)
+        #expect(wide.ulp <= 1 + Self.slack)
         let nearOne = Self.maxError(0.5, 2, samples: 1_000_000, VectorMath.log, Foundation.log)
         print("log on [0.5, 2]: max \(nearOne.ulp) ulp at \(nearOne.at)")
-        #expect(nearOne.ulp <= 1)
+        #expect(nearOne.ulp <= 1 + Self.slack)
         let sub = Self.maxError(0x1p-1070, 0x1p-1023, samples: 100_000, geometric: true, VectorMath.log, Foundation.log)
         print("log on subnormals: max \(sub.ulp) ulp at \(sub.at)")
-        #expect(sub.ulp <= 1)
+        #expect(sub.ulp <= 1 + Self.slack)
     }
 
     @Test func logSpecialValues() {
@@ -86,7 +88,7 @@ import Testing
     @Test func log1pMaximumError() {
         let r = Self.maxError(1e-12, 1e6, samples: 1_000_000, geometric: true, VectorMath.log1p, Foundation.log1p)
         print("log1p on [1e-12, 1e6]: max \(r.ulp) ulp at \(r.at)")
-        #expect(r.ulp <= 2.5)
+        #expect(r.ulp <= 2.5 + Self.slack)
         let y = VectorMath.log1p(DoubleV(0, 1e-300, .infinity, 1))
         #expect(y[0] == 0 && y[1] == 1e-300 && y[2] == .infinity && y[3] == Foundation.log(2.0))
     }
