@@ -53,12 +53,13 @@ import TestSupport
 
 @Suite struct TilingTests {
     @Test func defaultTileSizeFollowsTheBlocks() {
-        #expect(Tiling.defaultTileSize(blockSize: 256) == 512)
+        #expect(Tiling.defaultTileSize(blockSize: 256) == 256)
+        #expect(Tiling.defaultTileSize(blockSize: 128) == 256)
         #expect(Tiling.defaultTileSize(blockSize: 512) == 512)
-        #expect(Tiling.defaultTileSize(blockSize: 200) == 600)
+        #expect(Tiling.defaultTileSize(blockSize: 200) == 400)
         #expect(Tiling.defaultTileSize(blockSize: 1024) == 1024)
-        #expect(Tiling.defaultTileSize(blockSize: nil) == 512)
-        #expect(Tiling.defaultTileSize(blockSize: 100_000) == 512)
+        #expect(Tiling.defaultTileSize(blockSize: nil) == 256)
+        #expect(Tiling.defaultTileSize(blockSize: 100_000) == 256)
     }
 
     @Test func tilesAreAPureFunctionOfGridAndSize() throws {

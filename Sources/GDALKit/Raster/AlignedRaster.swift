@@ -1,4 +1,5 @@
 import CGDAL
+import Foundation
 
 /// How an input is resampled onto the target grid.
 public enum Resampling: String, Sendable, CaseIterable {
@@ -59,13 +60,26 @@ public struct AlignedRaster: Sendable, Equatable {
     /// Reads a window of the target grid into physical Float32 values (NaN = nodata),
     /// through a handle opened by `open()` on this thread.
     public func read(_ window: Window, from dataset: Dataset, into buffer: UnsafeMutablePointer<Float>) throws {
-        switch source {
-        case .direct(let dc, let dr):
-            let shifted = Window(col: window.col + dc, row: window.row + dr, width: window.width, height: window.height)
-            try dataset.read(band: band, window: shifted, scale: scale, offset: offset, nodata: nodata, into: buffer)
-        case .warped:
-            // The VRT is Float32 with NaN as its nodata: the warper already masked the source nodata.
-            try dataset.read(band: band, window: window, scale: scale, offset: offset, nodata: nil, into: buffer)
+        try AlignedRaster.read([self], window, from: dataset, into: buffer)
+    }
+
+    /// Reads several bands of one input (all with the same `openString`) in one request,
+    /// into consecutive planes of `window.pixelCount` values, as physical values.
+    public static func read(_ rasters: [AlignedRaster], _ window: Window, from dataset: Dataset,
+                            into buffer: UnsafeMutablePointer<Float>) throws {
+        guard let first = rasters.first else { return }
+        precondition(rasters.allSatisfy { $0.openString == first.openString }, "one request reads one input")
+        let n = window.pixelCount
+        var w = window
+        if case .direct(let dc, let dr) = first.source {
+            w = Window(col: window.col + dc, row: window.row + dr, width: window.width, height: window.height)
+        }
+        try dataset.readPlanes(bands: rasters.map(\.band), window: w, into: buffer)
+        for (i, r) in rasters.enumerated() {
+            // A warped VRT is Float32 with NaN as its nodata: the warper already masked the source nodata.
+            let nodata: Double? = { if case .direct = r.source { return r.nodata } else { return nil } }()
+            RasterValues.toPhysical(buffer + i * n, count: n, scale: Float(r.scale), offset: Float(r.offset),
+                                    nodata: nodata.map { Float($0) })
         }
     }
 }
@@ -195,7 +209,22 @@ extension AlignedRaster {
             throw GDALError(operation: "warp onto the target grid", path: path, message: "GDAL wrote no VRT")
         }
         let buffer = UnsafeBufferPointer(start: UnsafeRawPointer(bytes).assumingMemoryBound(to: UInt8.self), count: Int(length))
-        return String(decoding: buffer, as: UTF8.self)
+        return withBlockSize(String(decoding: buffer, as: UTF8.self), warpBlockSize)
+    }
+
+    /// Edge of the warped VRT's blocks. GDAL's default (512 × 128) would make a 256- or
+    /// 512-pixel tile straddle blocks; square blocks that divide the tile size mean each
+    /// block is warped once, by the tile that needs it.
+    public static let warpBlockSize = 256
+
+    /// Sets the block size in a warped VRT's XML (gdalwarp -of VRT has no option for it).
+    static func withBlockSize(_ xml: String, _ edge: Int) -> String {
+        guard let x = xml.range(of: #"<BlockXSize>\d+</BlockXSize>"#, options: .regularExpression),
+              let y = xml.range(of: #"<BlockYSize>\d+</BlockYSize>"#, options: .regularExpression) else { return xml }
+        var out = xml
+        out.replaceSubrange(y, with: "<BlockYSize>\(edge)</BlockYSize>")
+        out.replaceSubrange(x, with: "<BlockXSize>\(edge)</BlockXSize>")
+        return out
     }
 }
 

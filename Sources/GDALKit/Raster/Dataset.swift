@@ -130,26 +130,34 @@ public final class Dataset {
     /// dataset (the window may extend past its edges) are NaN.
     public func read(band: Int, window: Window, scale: Double = 1, offset: Double = 0, nodata: Double?,
                      into buffer: UnsafeMutablePointer<Float>) throws {
-        let full = Window(width: width, height: height)
-        guard let inside = window.intersection(full) else {
-            buffer.update(repeating: .nan, count: window.pixelCount)
-            return
-        }
-        if inside == window {
-            try readRaw(band: band, window: window, into: buffer)
-        } else {
-            // Read the overlap into the right place of the buffer with GDAL's spacing arguments.
-            buffer.update(repeating: .nan, count: window.pixelCount)
-            let b = try bandHandle(band)
-            let start = buffer + (inside.row - window.row) * window.width + (inside.col - window.col)
-            GDAL.resetError()
-            let err = GDALRasterIOEx(b, GF_Read, Int32(inside.col), Int32(inside.row), Int32(inside.width), Int32(inside.height),
-                                     start, Int32(inside.width), Int32(inside.height), GDT_Float32,
-                                     Int64(MemoryLayout<Float>.stride), Int64(MemoryLayout<Float>.stride * window.width), nil)
-            if err != CE_None { throw GDALError.last("read \(window) of band \(band)", path: displayName) }
-        }
+        try readPlanes(bands: [band], window: window, into: buffer)
         RasterValues.toPhysical(buffer, count: window.pixelCount, scale: Float(scale), offset: Float(offset),
                                 nodata: nodata.map { Float($0) })
+    }
+
+    /// Reads a window of several bands as raw Float32 into consecutive planes of
+    /// `window.pixelCount` values, in one GDAL request (a warped VRT then warps each
+    /// block once for all bands). Pixels outside the dataset are NaN.
+    public func readPlanes(bands: [Int], window: Window, into buffer: UnsafeMutablePointer<Float>) throws {
+        let n = window.pixelCount
+        for b in bands { _ = try bandHandle(b) }
+        let full = Window(width: width, height: height)
+        guard let inside = window.intersection(full) else {
+            buffer.update(repeating: .nan, count: n * bands.count)
+            return
+        }
+        if inside != window { buffer.update(repeating: .nan, count: n * bands.count) }
+        let start = buffer + (inside.row - window.row) * window.width + (inside.col - window.col)
+        let stride = MemoryLayout<Float>.stride
+        var map = bands.map { Int32($0) }
+        GDAL.resetError()
+        let err = GDALDatasetRasterIOEx(handle, GF_Read, Int32(inside.col), Int32(inside.row), Int32(inside.width), Int32(inside.height),
+                                        start, Int32(inside.width), Int32(inside.height), GDT_Float32,
+                                        Int32(map.count), &map, Int64(stride), Int64(stride * window.width), Int64(stride * n), nil)
+        if err != CE_None {
+            let list = bands.count == 1 ? "band \(bands[0])" : "bands \(bands.map(String.init).joined(separator: ","))"
+            throw GDALError.last("read \(window) of \(list)", path: displayName)
+        }
     }
 }
 

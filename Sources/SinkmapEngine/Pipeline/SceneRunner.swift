@@ -47,7 +47,7 @@ public enum SceneRunner {
     public static func run(_ scene: PreparedScene, options: RunOptions, progress: Progress) throws -> RunReport {
         GDAL.initialize()
         if ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil {
-            GDAL.setConfig("GDAL_CACHEMAX", "128")  // MB: memory stays bounded by tiles in flight
+            GDAL.setConfig("GDAL_CACHEMAX", "64")  // MB: memory stays bounded by tiles in flight
         }
         let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite)
         do {

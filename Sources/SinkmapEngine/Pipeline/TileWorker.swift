@@ -22,6 +22,11 @@ final class TileWorker {
     // Buffers (capacity pixels each; monthly planes 12 × capacity).
     let landcover, scratch, canopy: UnsafeMutablePointer<Float>
     let ndvi, temperature, precipitation, radiation: UnsafeMutablePointer<Float>
+    /// Red planes of periods given as red and NIR (nil when none is).
+    let red: UnsafeMutablePointer<Float>?
+    /// Planes for a read group whose targets are not consecutive (nil when none needs it).
+    let groupScratch: UnsafeMutablePointer<Float>?
+    let plan: [ReadGroup]
     let classIndex: UnsafeMutablePointer<Int32>
     let zone: UnsafeMutablePointer<UInt32>
     let redline: UnsafeMutablePointer<UInt8>
@@ -45,6 +50,11 @@ final class TileWorker {
         temperature = .allocate(capacity: 12 * capacity)
         precipitation = .allocate(capacity: 12 * capacity)
         radiation = .allocate(capacity: 12 * capacity)
+        plan = ReadGroup.plan(for: scene)
+        let usesRedNir = scene.ndvi.contains { if case .redNir = $0 { return true } else { return false } }
+        red = usesRedNir ? .allocate(capacity: 12 * capacity) : nil
+        let widest = plan.map(\.rasters.count).max() ?? 1
+        groupScratch = widest > 1 ? .allocate(capacity: widest * capacity) : nil
         classIndex = .allocate(capacity: capacity)
         zone = .allocate(capacity: capacity)
         redline = .allocate(capacity: capacity)
@@ -53,6 +63,8 @@ final class TileWorker {
 
     deinit {
         for p in [landcover, scratch, canopy, ndvi, temperature, precipitation, radiation, outputs] { p.deallocate() }
+        red?.deallocate()
+        groupScratch?.deallocate()
         classIndex.deallocate()
         zone.deallocate()
         redline.deallocate()
@@ -73,8 +85,18 @@ final class TileWorker {
         return d
     }
 
-    func read(_ r: AlignedRaster, _ w: Window, into p: UnsafeMutablePointer<Float>) throws {
-        try r.read(w, from: try dataset(r), into: p)
+    /// Where a plane of the read plan goes in this worker's buffers.
+    func pointer(_ t: ReadGroup.Target, _ n: Int) -> UnsafeMutablePointer<Float> {
+        switch t {
+        case .landcover: return landcover
+        case .ndvi(let m): return ndvi + m * n
+        case .red(let m): return red! + m * n
+        case .temperature(let m): return temperature + m * n
+        case .precipitation(let m): return precipitation + m * n
+        case .radiation(let m): return radiation + m * n
+        case .canopy: return canopy
+        case .dtm: return scratch
+        }
     }
 
     /// Reads every input of a tile, runs the kernels and accumulates the zonal partials.
@@ -83,28 +105,24 @@ final class TileWorker {
     func compute(_ w: Window, runKernels: Bool = true) throws {
         let n = w.pixelCount
         precondition(n <= capacity)
-        try read(scene.landcover, w, into: landcover)
-        for m in 0..<12 {
-            let plane = m * n
-            switch scene.ndvi[m] {
-            case .ndvi(let r): try read(r, w, into: ndvi + plane)
-            case .redNir(let red, let nir):
-                try read(red, w, into: scratch)
-                try read(nir, w, into: ndvi + plane)
-                Bands.normalizedDifference(nir: ndvi + plane, red: scratch, count: n)
+        for group in plan {
+            let ds = try dataset(group.rasters[0])
+            let first = pointer(group.targets[0], n)
+            let consecutive = group.targets.indices.allSatisfy { pointer(group.targets[$0], n) == first + $0 * n }
+            if consecutive {
+                try AlignedRaster.read(group.rasters, w, from: ds, into: first)
+            } else {
+                try AlignedRaster.read(group.rasters, w, from: ds, into: groupScratch!)
+                for (i, t) in group.targets.enumerated() { pointer(t, n).update(from: groupScratch! + i * n, count: n) }
             }
-            try read(scene.temperature[m], w, into: temperature + plane)
-            try read(scene.precipitation[m], w, into: precipitation + plane)
-            try read(scene.radiation[m], w, into: radiation + plane)
+        }
+        for m in 0..<12 {
+            if case .redNir = scene.ndvi[m] { Bands.normalizedDifference(nir: ndvi + m * n, red: red! + m * n, count: n) }
         }
         var hasCanopy = false
         switch scene.canopy {
-        case .chm(let r)?:
-            try read(r, w, into: canopy)
-            hasCanopy = true
-        case .dsmDtm(let dsm, let dtm)?:
-            try read(dsm, w, into: canopy)
-            try read(dtm, w, into: scratch)
+        case .chm?: hasCanopy = true
+        case .dsmDtm?:
             Bands.subtract(canopy, scratch, count: n)
             hasCanopy = true
         case nil: break
@@ -211,5 +229,46 @@ extension TileWorker {
             (outputs + b * n).update(from: s, count: n)
         }
         RasterValues.nanToNodata(outputs, count: 5 * n, nodata: outputNodata)
+    }
+}
+
+/// One GDAL request per input file and tile: the bands of a file that the scene uses
+/// (e.g. the 12 months of a climate file) are read together, so a warped VRT warps each
+/// of its blocks once for all bands instead of once per band.
+struct ReadGroup: Sendable {
+    enum Target: Sendable, Equatable {
+        case landcover, canopy, dtm
+        case ndvi(Int), red(Int), temperature(Int), precipitation(Int), radiation(Int)
+    }
+    var rasters: [AlignedRaster]
+    var targets: [Target]
+
+    static func plan(for scene: PreparedScene) -> [ReadGroup] {
+        var entries: [(AlignedRaster, Target)] = [(scene.landcover, .landcover)]
+        for m in 0..<12 {
+            switch scene.ndvi[m] {
+            case .ndvi(let r): entries.append((r, .ndvi(m)))
+            case .redNir(let red, let nir): entries += [(red, .red(m)), (nir, .ndvi(m))]
+            }
+            entries += [(scene.temperature[m], .temperature(m)), (scene.precipitation[m], .precipitation(m)),
+                        (scene.radiation[m], .radiation(m))]
+        }
+        switch scene.canopy {
+        case .chm(let r)?: entries.append((r, .canopy))
+        case .dsmDtm(let dsm, let dtm)?: entries += [(dsm, .canopy), (dtm, .dtm)]
+        case nil: break
+        }
+        var groups: [ReadGroup] = []
+        var index: [String: Int] = [:]
+        for (r, t) in entries {
+            if let i = index[r.openString] {
+                groups[i].rasters.append(r)
+                groups[i].targets.append(t)
+            } else {
+                index[r.openString] = groups.count
+                groups.append(ReadGroup(rasters: [r], targets: [t]))
+            }
+        }
+        return groups
     }
 }

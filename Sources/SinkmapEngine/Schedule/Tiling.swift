@@ -3,10 +3,12 @@ import GDALKit
 /// How a grid is cut into tiles: a pure function of the grid and a tile size.
 public enum Tiling {
     /// The default tile edge: the smallest multiple of the inputs' block edge that
-    /// reaches 512 pixels (so tiles read whole blocks), never above 2048.
+    /// reaches 256 pixels (so tiles read whole blocks and whole warped-VRT blocks), never
+    /// above 2048. 256² tiles keep the per-worker buffers near 15 MB and give even a small
+    /// scene enough tiles to keep every core busy.
     public static func defaultTileSize(blockSize: Int?) -> Int {
-        guard let b = blockSize, b > 0, b <= 2048 else { return 512 }
-        let multiple = max(1, (512 + b - 1) / b)
+        guard let b = blockSize, b > 0, b <= 2048 else { return 256 }
+        let multiple = max(1, (256 + b - 1) / b)
         return min(b * multiple, 2048)
     }
 

@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Worker threads (default: the number of active processors).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .customLong("tile-size"), help: "Tile edge in pixels (default: a multiple of the land cover's block size near 512).")
+    @Option(name: .customLong("tile-size"), help: "Tile edge in pixels (default: the smallest multiple of the land cover's block size reaching 256).")
     var tileSize: Int?
 
     @Flag(help: "Replace an existing output directory (only once the new one is complete).")
