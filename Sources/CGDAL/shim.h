@@ -1,6 +1,6 @@
 // Umbrella header for the GDAL C API used by sinkmap.
-// Only the public C headers are included; static inline wrappers live here
-// for the few variadic functions Swift cannot call directly.
+// Only the public C headers are included. This is where static inline wrappers of
+// GDAL's variadic functions would go (Swift cannot call those); sinkmap needs none yet.
 #ifndef SINKMAP_CGDAL_SHIM_H
 #define SINKMAP_CGDAL_SHIM_H
 
@@ -14,10 +14,5 @@
 #include <cpl_error.h>
 #include <cpl_string.h>
 #include <cpl_vsi.h>
-
-/// CPLError is variadic; this is the one form sinkmap needs.
-static inline void sinkmap_cpl_error(CPLErr level, int code, const char *message) {
-    CPLError(level, code, "%s", message);
-}
 
 #endif

@@ -118,7 +118,7 @@ public struct Scene: Sendable {
 
     /// A path of the scene made absolute (relative paths are relative to the scene file).
     public func resolve(_ path: String) -> String {
-        if path.hasPrefix("/") || path.hasPrefix("/vsi") { return path }
+        if path.hasPrefix("/") { return path }
         return directory + "/" + path
     }
 }

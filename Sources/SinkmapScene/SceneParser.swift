@@ -174,9 +174,12 @@ public enum SceneParser {
             let q = node["rh_q10"]
             if let q, q.mapping == nil { throw ctx.error("models.rh_q10", "expected {r_ref, q10, t_ref}") }
             if let q { try ctx.allowOnly(q, ["r_ref", "q10", "t_ref"], at: "models.rh_q10") }
-            rh = .q10(rRef: try q?["r_ref"].map { try ctx.number($0, "models.rh_q10.r_ref") } ?? 1.0,
-                      q10: try q?["q10"].map { try ctx.number($0, "models.rh_q10.q10") } ?? 2.0,
-                      tRef: try q?["t_ref"].map { try ctx.number($0, "models.rh_q10.t_ref") } ?? 10)
+            let rRef = try q?["r_ref"].map { try ctx.number($0, "models.rh_q10.r_ref") } ?? 1.0
+            let q10 = try q?["q10"].map { try ctx.number($0, "models.rh_q10.q10") } ?? 2.0
+            let tRef = try q?["t_ref"].map { try ctx.number($0, "models.rh_q10.t_ref") } ?? 10
+            guard rRef >= 0 else { throw ctx.error("models.rh_q10.r_ref", "must not be negative, got \(rRef)") }
+            guard q10 > 0 else { throw ctx.error("models.rh_q10.q10", "must be positive, got \(q10)") }
+            rh = .q10(rRef: rRef, q10: q10, tRef: tRef)
         default:
             throw ctx.error("models.rh", "unknown respiration model '\(rhName)' (pei2009 or q10)")
         }
@@ -237,9 +240,12 @@ struct Context {
         return s
     }
 
-    func number(_ node: Node, _ field: String) throws -> Double {
-        guard let s = node.scalar?.string, let v = Double(s.trimmingCharacters(in: .whitespaces)), v.isFinite || s.lowercased().contains("nan") else {
-            throw error(field, "expected a number, got '\(node.scalar?.string ?? "a non-scalar")'")
+    /// A finite number (NaN only where `allowNaN`, for nodata values).
+    func number(_ node: Node, _ field: String, allowNaN: Bool = false) throws -> Double {
+        let text = node.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
+        if allowNaN, ["nan", ".nan"].contains(text.lowercased()) { return .nan }
+        guard let v = Double(text), v.isFinite else {
+            throw error(field, "expected a finite number, got '\(node.scalar?.string ?? "a non-scalar")'")
         }
         return v
     }
@@ -270,6 +276,6 @@ struct Context {
         return RasterRef(path: path, band: band,
                          scale: try node["scale"].map { try number($0, "\(field).scale") },
                          offset: try node["offset"].map { try number($0, "\(field).offset") },
-                         nodata: try node["nodata"].map { try number($0, "\(field).nodata") })
+                         nodata: try node["nodata"].map { try number($0, "\(field).nodata", allowNaN: true) })
     }
 }

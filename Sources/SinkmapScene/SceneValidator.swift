@@ -106,6 +106,10 @@ public enum SceneValidator {
             switch scene.grid {
             case .explicit(let crs, let res, let b):
                 let srs = try gdal("grid.crs", crs) { try SpatialReference(definition: crs) }
+                let cols = (b[2] - b[0]) / res, rows = (b[3] - b[1]) / res
+                guard cols < 1_000_000, rows < 1_000_000 else {
+                    throw error("grid.resolution", "\(res) gives a grid of \(Int(cols)) × \(Int(rows)) pixels; at most 1 000 000 per side")
+                }
                 let g = Grid(crsWKT: srs.wkt, resolution: res, bounds: (b[0], b[1], b[2], b[3]))
                 guard g.width > 0, g.height > 0 else { throw error("grid", "the grid has no pixels") }
                 return g
@@ -126,7 +130,7 @@ public enum SceneValidator {
         }
 
         func align(_ ref: RasterRef, _ field: String, _ kind: InputKind, _ grid: Grid) throws -> AlignedRaster {
-            let path = try existing(ref.path, field.hasSuffix(".ndvi") || field.contains("periods") ? "\(field)" : field)
+            let path = try existing(ref.path, field)
             let r = try gdal(field, ref.description) {
                 try AlignedRaster.make(path: path, band: ref.band, kind: kind, grid: grid,
                                        scale: ref.scale, offset: ref.offset, nodata: ref.nodata, cache: cache)

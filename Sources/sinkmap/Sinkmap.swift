@@ -25,6 +25,12 @@ enum Exit {
 func fail(_ error: Error) -> ExitCode {
     let text: String
     switch error {
+    case let e as CocoaError:
+        let file = (e.userInfo[NSFilePathErrorKey] as? String).map { "\($0): " } ?? ""
+        text = file + e.localizedDescription
+    case let e as NSError where !(error is CustomStringConvertible) || e.domain == NSCocoaErrorDomain || e.domain == NSPOSIXErrorDomain:
+        let file = (e.userInfo[NSFilePathErrorKey] as? String).map { "\($0): " } ?? ""
+        text = file + e.localizedDescription
     case let e as CustomStringConvertible: text = e.description
     default: text = "\(error)"
     }

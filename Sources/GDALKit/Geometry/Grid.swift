@@ -37,11 +37,5 @@ public struct Grid: Equatable, Hashable, Sendable, CustomStringConvertible {
         return (corners.map(\.x).min()!, corners.map(\.y).min()!, corners.map(\.x).max()!, corners.map(\.y).max()!)
     }
 
-    /// The sub-grid covered by a window.
-    public func subgrid(_ window: Window) -> Grid {
-        Grid(crsWKT: crsWKT, transform: transform.offset(col: window.col, row: window.row),
-             width: window.width, height: window.height)
-    }
-
     public var description: String { "\(width)×\(height) pixels, transform \(transform)" }
 }

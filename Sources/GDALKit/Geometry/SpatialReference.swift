@@ -63,7 +63,6 @@ public final class SpatialReference {
     }
 
     public var isGeographic: Bool { OSRIsGeographic(handle) != 0 }
-    public var isProjected: Bool { OSRIsProjected(handle) != 0 }
 
     /// Semi-major axis (m) and inverse flattening of the ellipsoid.
     public var ellipsoid: (semiMajor: Double, inverseFlattening: Double) {
@@ -96,18 +95,4 @@ public final class CoordinateTransform {
     }
 
     deinit { OCTDestroyCoordinateTransformation(handle) }
-
-    /// Transforms points in place; returns false when any point failed.
-    @discardableResult
-    public func transform(x: inout [Double], y: inout [Double]) -> Bool {
-        precondition(x.count == y.count)
-        var success = [Int32](repeating: 0, count: x.count)
-        let n = Int32(x.count)
-        let ok = x.withUnsafeMutableBufferPointer { xs in
-            y.withUnsafeMutableBufferPointer { ys in
-                OCTTransformEx(handle, n, xs.baseAddress, ys.baseAddress, nil, &success)
-            }
-        }
-        return ok != 0 && !success.contains(0)
-    }
 }

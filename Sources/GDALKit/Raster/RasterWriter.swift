@@ -50,11 +50,6 @@ public final class RasterWriter {
         if err != CE_None { throw GDALError.last("write \(window) of band \(band)", path: path) }
     }
 
-    /// Sets a band's description (its name in GIS tools).
-    public func setDescription(band: Int, _ text: String) throws {
-        GDALSetDescription(try dataset.bandHandle(band), text)
-    }
-
     /// Declares a scale factor on every band (physical = raw · scale + offset).
     public func setScale(_ scale: Double, offset: Double = 0) throws {
         for b in 1...bandCount {
@@ -79,12 +74,12 @@ public enum COG {
     /// Copies band `band` of `source` to a COG at `path`: DEFLATE with a floating-point
     /// predictor, 512-pixel tiles, overviews by averaging down to 256 pixels or less
     /// (at least one level, even for a small raster), compression on all cores.
-    public static func write(from source: Dataset, band: Int? = nil, to path: String,
+    public static func write(from source: Dataset, band: Int? = nil, to path: String, threads: Int? = nil,
                              extraOptions: [String] = []) throws {
         var args = ["-of", "COG", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=YES", "-co", "BLOCKSIZE=512",
                     "-co", "OVERVIEW_RESAMPLING=AVERAGE", "-co", "OVERVIEW_COMPRESS=DEFLATE", "-co", "OVERVIEW_PREDICTOR=YES",
                     "-co", "OVERVIEW_COUNT=\(overviewCount(width: source.width, height: source.height))",
-                    "-co", "NUM_THREADS=ALL_CPUS", "-co", "BIGTIFF=IF_SAFER"]
+                    "-co", "NUM_THREADS=\(threads.map(String.init) ?? "ALL_CPUS")", "-co", "BIGTIFF=IF_SAFER"]
         if let band { args += ["-b", "\(band)"] }
         for o in extraOptions { args += ["-co", o] }
         GDAL.resetError()

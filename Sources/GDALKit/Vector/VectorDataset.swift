@@ -72,8 +72,6 @@ public final class VectorLayer {
         return (0..<Int(OGR_FD_GetFieldCount(defn))).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, Int32($0)))) }
     }
 
-    public var featureCount: Int { Int(OGR_L_GetFeatureCount(handle, 1)) }
-
     /// The layer's CRS (nil when it declares none).
     public var spatialReference: SpatialReference? {
         guard let s = OGR_L_GetSpatialRef(handle) else { return nil }
@@ -114,29 +112,21 @@ public final class Geometry {
     public init(owning handle: OGRGeometryH) { self.handle = handle }
     deinit { OGR_G_DestroyGeometry(handle) }
 
-    /// Reprojects in place.
-    public func transform(_ ct: CoordinateTransform) throws {
+    /// Reprojects in place; `path` names the file the geometry came from in errors.
+    public func transform(_ ct: CoordinateTransform, path: String = "") throws {
         GDAL.resetError()
         guard OGR_G_Transform(handle, ct.handle) == OGRERR_NONE else {
-            throw GDALError.last("reproject geometry", path: "")
+            throw GDALError.last("reproject geometry", path: path)
         }
-    }
-
-    public func clone() -> Geometry { Geometry(owning: OGR_G_Clone(handle)) }
-
-    public var envelope: (xmin: Double, ymin: Double, xmax: Double, ymax: Double) {
-        var e = OGREnvelope()
-        OGR_G_GetEnvelope(handle, &e)
-        return (e.MinX, e.MinY, e.MaxX, e.MaxY)
     }
 
     /// Area in the CRS's squared units (planar).
     public var area: Double { OGR_G_Area(handle) }
 
     /// The union of several geometries (a dissolve), via OGR's cascaded union.
-    public static func union(_ parts: [Geometry]) throws -> Geometry {
+    public static func union(_ parts: [Geometry], path: String = "") throws -> Geometry {
         guard let collection = OGR_G_CreateGeometry(wkbMultiPolygon) else {
-            throw GDALError(operation: "dissolve", path: "", message: "cannot create geometry")
+            throw GDALError(operation: "dissolve", path: path, message: "cannot create geometry")
         }
         defer { OGR_G_DestroyGeometry(collection) }
         for p in parts {
@@ -151,7 +141,7 @@ public final class Geometry {
         }
         GDAL.resetError()
         guard let u = OGR_G_UnionCascaded(collection) else {
-            throw GDALError.last("dissolve", path: "", fallback: "union of polygons failed")
+            throw GDALError.last("dissolve", path: path, fallback: "union of polygons failed")
         }
         return Geometry(owning: u)
     }

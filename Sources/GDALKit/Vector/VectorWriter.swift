@@ -2,7 +2,7 @@ import CGDAL
 
 /// A vector dataset being written (e.g. a GeoPackage), layer by layer.
 public final class VectorWriter {
-    public let handle: GDALDatasetH
+    public private(set) var handle: GDALDatasetH?
     public let path: String
 
     public enum FieldType { case string, integer64, real }
@@ -23,12 +23,23 @@ public final class VectorWriter {
         self.path = path
     }
 
-    deinit { GDALClose(handle) }
+    deinit { if let handle { GDALClose(handle) } }
+
+    /// Closes the file, reporting a failure to write it (disk full, ...).
+    public func close() throws {
+        guard let h = handle else { return }
+        handle = nil
+        GDAL.resetError()
+        GDALClose(h)
+        if CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal {
+            throw GDALError.last("write", path: path)
+        }
+    }
 
     /// Creates a polygon layer with the given fields (in order).
     public func createLayer(_ name: String, srs: SpatialReference?, fields: [(String, FieldType)]) throws -> Layer {
         GDAL.resetError()
-        guard let l = GDALDatasetCreateLayer(handle, name, srs?.handle, wkbMultiPolygon, nil) else {
+        guard let l = GDALDatasetCreateLayer(handle!, name, srs?.handle, wkbMultiPolygon, nil) else {
             throw GDALError.last("create layer '\(name)'", path: path)
         }
         for (fname, type) in fields {
@@ -49,15 +60,15 @@ public final class VectorWriter {
 
     /// Wraps many writes in one transaction (much faster for GeoPackage).
     public func transaction(_ body: () throws -> Void) throws {
-        GDALDatasetStartTransaction(handle, 0)
+        GDALDatasetStartTransaction(handle!, 0)
         do {
             try body()
         } catch {
-            GDALDatasetRollbackTransaction(handle)
+            GDALDatasetRollbackTransaction(handle!)
             throw error
         }
         GDAL.resetError()
-        guard GDALDatasetCommitTransaction(handle) == OGRERR_NONE else {
+        guard GDALDatasetCommitTransaction(handle!) == OGRERR_NONE else {
             throw GDALError.last("write", path: path)
         }
     }

@@ -19,7 +19,7 @@ public enum OneMapWriter {
             if let g = f.geometry { finestParts[h.featureToFinest[i]].append(g) }
         }
         let finest: [Geometry?] = try finestParts.map { parts in
-            parts.isEmpty ? nil : (parts.count == 1 ? parts[0] : try Geometry.union(parts))
+            parts.isEmpty ? nil : (parts.count == 1 ? parts[0] : try Geometry.union(parts, path: scene.zonesPath))
         }
 
         let writer = try VectorWriter(path: path)
@@ -40,7 +40,7 @@ public enum OneMapWriter {
                     var t = ZoneTotals()
                     for part in rolled[li][ui] { t.merge(part) }
                     let geometry: Geometry? = li == 0 ? finest[ui]
-                        : (members[ui].isEmpty ? nil : (members[ui].count == 1 ? members[ui][0] : try Geometry.union(members[ui])))
+                        : (members[ui].isEmpty ? nil : (members[ui].count == 1 ? members[ui][0] : try Geometry.union(members[ui], path: scene.zonesPath)))
                     try out.add([
                         ("unit_id", .string(unit.id)), ("unit_name", .string(unit.name)), ("parent_id", .string(unit.parentID)),
                         ("pixels", .integer(t.pixels)), ("area_ha", .real(t.areaHectares)), ("npp_tc", .real(t.nppTonnes)),
@@ -50,5 +50,6 @@ public enum OneMapWriter {
                 }
             }
         }
+        try writer.close()
     }
 }

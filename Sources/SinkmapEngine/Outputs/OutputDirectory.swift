@@ -12,17 +12,32 @@ public final class OutputDirectory {
         public var description: String
     }
 
-    public init(final path: String, overwrite: Bool) throws {
+    /// - Parameter protecting: files that must survive (the scene and its inputs): `DIR` may be
+    ///   none of them nor a folder that holds one.
+    public init(final path: String, overwrite: Bool, protecting inputs: [String] = []) throws {
         let fm = FileManager.default
-        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
         final = url.path
         let parent = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: parent, isDirectory: &isDir), isDir.boolValue else {
             throw Refused(description: "\(path): the parent directory \(parent) does not exist")
         }
-        if fm.fileExists(atPath: final) && !overwrite {
-            throw Refused(description: "\(path): already exists (use --overwrite to replace it)")
+        for input in inputs {
+            let f = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
+            if f == final || f.hasPrefix(final.hasSuffix("/") ? final : final + "/") {
+                throw Refused(description: "\(path): holds an input of the scene (\(input)); choose another output directory")
+            }
+        }
+        if fm.fileExists(atPath: final) {
+            guard overwrite else {
+                throw Refused(description: "\(path): already exists (use --overwrite to replace it)")
+            }
+            // Replace only what looks like an earlier sinkmap output (or an empty folder).
+            let entries = (try? fm.contentsOfDirectory(atPath: final)) ?? ["?"]
+            guard entries.isEmpty || entries.contains("summary.json") else {
+                throw Refused(description: "\(path): exists and is not a sinkmap output (no summary.json); not replacing it")
+            }
         }
         staging = parent + "/." + url.lastPathComponent + ".partial-\(getpid())"
         OutputDirectory.removeStale(parent: parent, name: url.lastPathComponent)
@@ -39,13 +54,22 @@ public final class OutputDirectory {
     /// Moves the finished directory into place (replacing an existing one only now).
     public func commit() throws {
         let fm = FileManager.default
-        if fm.fileExists(atPath: final) {
-            let old = staging + ".old"
-            try fm.moveItem(atPath: final, toPath: old)
-            try fm.moveItem(atPath: staging, toPath: final)
-            try? fm.removeItem(atPath: old)
-        } else {
-            try fm.moveItem(atPath: staging, toPath: final)
+        do {
+            if fm.fileExists(atPath: final) {
+                let old = staging + ".old"
+                try fm.moveItem(atPath: final, toPath: old)
+                do {
+                    try fm.moveItem(atPath: staging, toPath: final)
+                } catch {
+                    try? fm.moveItem(atPath: old, toPath: final)  // put the previous output back
+                    throw error
+                }
+                try? fm.removeItem(atPath: old)
+            } else {
+                try fm.moveItem(atPath: staging, toPath: final)
+            }
+        } catch {
+            throw Refused(description: "\(final): cannot move the finished output into place: \(error.localizedDescription)")
         }
         committed = true
     }

@@ -7,7 +7,7 @@ import SinkmapScene
 /// parameters, software version and timings. Keys are sorted so runs diff cleanly.
 public enum Summary {
     static func json(scene: PreparedScene, report: RunReport, threads: Int, checksums: [(InputFile, String, Int64)],
-                     version: String, ioOnly: Bool) -> String {
+                     version: String, ioOnly: Bool) throws -> String {
         let t = report.total
         let g = scene.grid
         let lo = report.leftOut
@@ -49,7 +49,7 @@ public enum Summary {
             "timings_seconds": Dictionary(uniqueKeysWithValues: report.timings),
         ]
         if ioOnly { root["benchmark_io_only"] = true }
-        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

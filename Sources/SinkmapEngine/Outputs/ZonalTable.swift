@@ -77,8 +77,8 @@ public enum ZonalTable {
                 FixedPoint.decimalText(t.rh, decimals: 12),
                 FixedPoint.decimalText(t.nep, decimals: 12),
                 FixedPoint.decimalText(t.carbon, decimals: 10),
-                shortest(Double(t.nep) * 1e-12 * co2e),
-                shortest(Double(t.carbon) * 1e-10 * co2e)]
+                NumberText.shortest(Double(t.nep) * 1e-12 * co2e),
+                NumberText.shortest(Double(t.carbon) * 1e-10 * co2e)]
     }
 
     public static func csv(_ rows: [ZonalRow]) -> String {
@@ -90,13 +90,9 @@ public enum ZonalTable {
         return out
     }
 
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    static func shortest(_ x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
     }
 }
 

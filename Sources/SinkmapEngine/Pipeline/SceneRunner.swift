@@ -14,7 +14,7 @@ public struct RunOptions: Sendable {
     /// Benchmark only: read every input window and write outputs, but run no science
     /// (the I/O floor). The outputs then hold input values, not results.
     public var ioOnly: Bool
-    /// Stop after this many tiles (tests of interrupted runs); nil = all.
+    /// Written into summary.json.
     public var softwareVersion: String
 
     public init(outDir: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount, tileSize: Int? = nil,
@@ -49,7 +49,8 @@ public enum SceneRunner {
         if ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil {
             GDAL.setConfig("GDAL_CACHEMAX", "64")  // MB: memory stays bounded by tiles in flight
         }
-        let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite)
+        let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite,
+                                      protecting: [scene.scene.file] + scene.inputFiles.map(\.path))
         do {
             let report = try runStaged(scene, options: options, progress: progress, out: out)
             try out.commit()
@@ -65,8 +66,8 @@ public enum SceneRunner {
         var clock = Stopwatch()
         var start = Stopwatch()
 
-        // Input checksums run beside the tiles.
-        let checksums = ChecksumJob(files: scene.inputFiles)
+        // Input checksums run beside the tiles (not in the benchmark's I/O floor).
+        let checksums = ChecksumJob(files: options.ioOnly ? [] : scene.inputFiles)
         checksums.start()
 
         let zoneRasters = try ZoneRasters.make(scene, in: out.staging)
@@ -87,49 +88,50 @@ public enum SceneRunner {
         let lookup = CodeLookup(table: scene.table)
         let capacity = tiles.map(\.pixelCount).max() ?? 0
         let threads = min(options.threads, max(tiles.count, 1))
-        let shared = SharedRun(tiles: tiles, threads: threads, writer: layers)
+        let queue = TileQueue<ZonalAccumulator>(tiles: tiles.count, workers: threads)
+        let output = TileOutput(writer: layers)
 
         progress.message("sinkmap: \(scene.scene.name): \(grid.width)×\(grid.height) pixels, \(tiles.count) tiles of \(tileSize), \(threads) thread\(threads == 1 ? "" : "s")")
-        DispatchQueue.concurrentPerform(iterations: threads) { wi in
+        try queue.run(workers: threads) { wi, queue in
             let worker = TileWorker(scene: scene, classes: classes, codeLookup: lookup, zoneRasters: zoneRasters,
                                     rowArea: area.rowArea, capacity: capacity)
-            while let t = shared.nextTile() {
+            while let t = queue.take() {
                 let w = tiles[t]
                 do {
                     try worker.compute(w, runKernels: !options.ioOnly)
                     if options.ioOnly { worker.fillWithInputs(w) }
-                    try shared.write(worker.outputs, window: w)
+                    try output.write(worker.outputs, window: w)
                 } catch {
-                    shared.fail(error)
+                    queue.fail(error)
                     break
                 }
-                let done = shared.finishedTile()
-                progress.update(done: done, total: tiles.count, label: "tiles")
+                progress.update(done: queue.done(), total: tiles.count, label: "tiles")
             }
-            shared.store(worker.accumulator, at: wi)
+            queue.store(worker.accumulator, worker: wi)
         }
-        if let e = shared.error { throw e }
         try layers.flush()
         timings.append(("tiles", clock.lap()))
 
         // Merge partials (order-independent: exact integer sums).
         var acc = ZonalAccumulator(unitCount: scene.zones.finestCount)
-        for a in shared.accumulators { if let a { acc.merge(a) } }
+        for a in queue.results { if let a { acc.merge(a) } }
 
         // COG outputs.
         for (i, name) in rasterNames.enumerated() {
-            try COG.write(from: layers.dataset, band: i + 1, to: out.file("\(name).tif"))
+            try COG.write(from: layers.dataset, band: i + 1, to: out.file("\(name).tif"), threads: threads)
         }
-        try FileManager.default.removeItem(atPath: layersPath)
+        try? FileManager.default.removeItem(atPath: layersPath)
         try? FileManager.default.removeItem(atPath: zoneRasters.zonesPath)
         if let r = zoneRasters.redlinePath { try? FileManager.default.removeItem(atPath: r) }
         timings.append(("write_cogs", clock.lap()))
 
-        // Tables.
-        let rows = ZonalTable.rows(acc, hierarchy: scene.zones, hasRedline: scene.redlinePath != nil)
-        try write(ZonalTable.csv(rows), to: out.file("zonal.csv"))
+        // Tables (not in the benchmark's I/O floor, which writes only the rasters).
         let rolled = ZonalTable.rollUp(acc, hierarchy: scene.zones)
-        try OneMapWriter.write(scene, rolled: rolled, to: out.file("onemap.gpkg"))
+        if !options.ioOnly {
+            let rows = ZonalTable.rows(acc, hierarchy: scene.zones, hasRedline: scene.redlinePath != nil)
+            try write(ZonalTable.csv(rows), to: out.file("zonal.csv"))
+            try OneMapWriter.write(scene, rolled: rolled, to: out.file("onemap.gpkg"))
+        }
         timings.append(("write_tables", clock.lap()))
 
         var total = ZoneTotals()
@@ -138,7 +140,7 @@ public enum SceneRunner {
         timings.append(("total", start.lap()))
         let report = RunReport(outDir: out.final, total: total, leftOut: acc.leftOut, tiles: tiles.count,
                                tileSize: tileSize, timings: timings)
-        let summary = Summary.json(scene: scene, report: report, threads: threads, checksums: sums,
+        let summary = try Summary.json(scene: scene, report: report, threads: threads, checksums: sums,
                                    version: options.softwareVersion, ioOnly: options.ioOnly)
         try write(summary, to: out.file("summary.json"))
         return report
@@ -153,51 +155,21 @@ public enum SceneRunner {
     }
 }
 
-/// State shared by the workers of one run: the tile queue, the output writer (behind
-/// its own lock, held only while a tile is copied into GDAL's cache) and the partials.
-final class SharedRun: @unchecked Sendable {
-    let tiles: [Window]
+/// The run's intermediate output, written behind its own lock, held only while a
+/// tile is copied to the (uncompressed) file.
+final class TileOutput: @unchecked Sendable {
     let writer: RasterWriter
-    private let queueLock = NSLock()
-    private let writeLock = NSLock()
-    private var next = 0
-    private var done = 0
-    private(set) var error: Error?
-    private(set) var accumulators: [ZonalAccumulator?]
+    private let lock = NSLock()
 
-    init(tiles: [Window], threads: Int, writer: RasterWriter) {
-        self.tiles = tiles
-        self.writer = writer
-        accumulators = [ZonalAccumulator?](repeating: nil, count: threads)
-    }
-
-    func nextTile() -> Int? {
-        queueLock.lock(); defer { queueLock.unlock() }
-        guard error == nil, next < tiles.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func finishedTile() -> Int {
-        queueLock.lock(); defer { queueLock.unlock() }
-        done += 1
-        return done
-    }
-
-    func fail(_ e: Error) {
-        queueLock.lock(); defer { queueLock.unlock() }
-        if error == nil { error = e }
-    }
-
-    func store(_ acc: ZonalAccumulator, at i: Int) {
-        queueLock.lock(); defer { queueLock.unlock() }
-        accumulators[i] = acc
-    }
+    init(writer: RasterWriter) { self.writer = writer }
 
     func write(_ planes: UnsafeMutablePointer<Float>, window: Window) throws {
-        writeLock.lock(); defer { writeLock.unlock() }
+        lock.lock(); defer { lock.unlock() }
         let n = window.pixelCount
         for b in 0..<5 { try writer.write(band: b + 1, window: window, from: planes + b * n) }
+        // Write the tile's blocks now, under the lock: otherwise GDAL's cache would evict them
+        // later from whichever thread needs room, and a write error would surface elsewhere.
+        try writer.flush()
     }
 }
 

@@ -179,6 +179,12 @@ struct CodeLookup: Sendable {
             for i in 0..<count {
                 let v = codes[i]
                 if v.isNaN { classIndex[i] = -1; nodata += 1; continue }
+                // An undeclared fill value (±inf, −3.4e38, ...) is an unknown code, not a crash.
+                guard v.isFinite, abs(v) < 2_147_483_648 else {
+                    classIndex[i] = -1
+                    unknown[v < 0 ? Int(Int32.min) : Int(Int32.max), default: 0] += 1
+                    continue
+                }
                 let code = Int(v.rounded())
                 let k: Int32 = (code >= 0 && code < 65536) ? table[code] : (sparse[code] ?? -1)
                 classIndex[i] = k

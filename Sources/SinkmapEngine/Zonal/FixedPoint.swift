@@ -9,7 +9,6 @@
 public enum FixedPoint {
     /// Micro-units per unit.
     public static let scale: Double = 1_000_000
-    public static let decimals = 6
 
     /// The contribution `x` as an integer count of micro-units (round half away from zero).
     @inline(__always)

@@ -71,10 +71,6 @@ public struct ZonalAccumulator: Sendable {
         (unit * ecosystems + ecosystem) * 2 + (inRedline ? 1 : 0)
     }
 
-    public func totals(unit: Int, ecosystem: Int, inRedline: Bool) -> ZoneTotals {
-        slots[ZonalAccumulator.slot(unit: unit, ecosystem: ecosystem, inRedline: inRedline)]
-    }
-
     public mutating func merge(_ o: ZonalAccumulator) {
         precondition(o.unitCount == unitCount)
         for i in slots.indices { slots[i].merge(o.slots[i]) }

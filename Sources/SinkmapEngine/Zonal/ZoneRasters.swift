@@ -12,46 +12,35 @@ public struct ZoneRasters: Sendable {
 
     /// Rasterizes into files under `directory` (removed by the caller).
     public static func make(_ scene: PreparedScene, in directory: String) throws -> ZoneRasters {
-        let grid = scene.grid
-        let target = try SpatialReference(definition: grid.crsWKT)
-
         let zonesFile = directory + "/.zones.tif"
-        do {
-            let writer = try RasterWriter(path: zonesFile, grid: grid, bands: 1, type: .uint32, nodata: nil,
-                                          blockSize: 256, compress: "NONE")
-            let ds = try VectorDataset(path: scene.zonesPath)
-            let layer = try ds.layer(scene.zonesLayer)
-            let features = try layer.features(fields: [])
-            let geoms = try reproject(features.map(\.geometry), from: layer.spatialReference, to: target)
-            var burn: [Geometry] = [], values: [Double] = []
-            for (i, g) in geoms.enumerated() {
-                guard let g else { continue }
-                burn.append(g)
-                values.append(Double(scene.zones.featureToFinest[i] + 1))
-            }
-            try Rasterizer.burn(burn, values: values, into: writer.dataset)
-            try writer.flush()
-        }
+        let zones = try VectorDataset(path: scene.zonesPath).layer(scene.zonesLayer)
+        try burn(zones, into: zonesFile, grid: scene.grid, type: .uint32) { Double(scene.zones.featureToFinest[$0] + 1) }
         var redFile: String?
         if let path = scene.redlinePath {
-            let file = directory + "/.redline.tif"
-            let writer = try RasterWriter(path: file, grid: grid, bands: 1, type: .byte, nodata: nil,
-                                          blockSize: 256, compress: "NONE")
-            let ds = try VectorDataset(path: path)
-            let layer = try ds.layer(scene.redlineLayer)
-            let geoms = try reproject(try layer.features(fields: []).map(\.geometry), from: layer.spatialReference, to: target)
-                .compactMap { $0 }
-            try Rasterizer.burn(geoms, values: [Double](repeating: 1, count: geoms.count), into: writer.dataset)
-            try writer.flush()
-            redFile = file
+            redFile = directory + "/.redline.tif"
+            try burn(try VectorDataset(path: path).layer(scene.redlineLayer), into: redFile!, grid: scene.grid, type: .byte) { _ in 1 }
         }
         return ZoneRasters(zonesPath: zonesFile, redlinePath: redFile)
     }
 
-    static func reproject(_ geoms: [Geometry?], from source: SpatialReference?, to target: SpatialReference) throws -> [Geometry?] {
-        guard let source, !source.isSame(as: target) else { return geoms }
-        let ct = try CoordinateTransform(from: source, to: target)
-        for g in geoms { try g?.transform(ct) }
-        return geoms
+    /// Writes an uncompressed tiled GeoTIFF on `grid` (0 where no polygon lies) with
+    /// `value(i)` burnt for the i-th feature of `layer`, reprojected to the grid's CRS.
+    static func burn(_ layer: VectorLayer, into path: String, grid: Grid, type: PixelType,
+                     value: (Int) -> Double) throws {
+        let writer = try RasterWriter(path: path, grid: grid, bands: 1, type: type, nodata: nil, blockSize: 256, compress: "NONE")
+        let target = try SpatialReference(definition: grid.crsWKT)
+        var transform: CoordinateTransform?
+        if let source = layer.spatialReference, !source.isSame(as: target) {
+            transform = try CoordinateTransform(from: source, to: target)
+        }
+        var geometries: [Geometry] = [], values: [Double] = []
+        for (i, f) in try layer.features(fields: []).enumerated() {
+            guard let g = f.geometry else { continue }
+            if let transform { try g.transform(transform, path: layer.path) }
+            geometries.append(g)
+            values.append(value(i))
+        }
+        try Rasterizer.burn(geometries, values: values, into: writer.dataset)
+        try writer.flush()
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GDALKit
+import SinkmapEngine
 
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,7 +50,4 @@ struct InfoCommand: ParsableCommand {
 }
 
 /// Shortest text that reads back as the same Double ("30" rather than "30.0").
-func fmt(_ v: Double) -> String {
-    if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-    return "\(v)"
-}
+func fmt(_ v: Double) -> String { NumberText.shortest(v) }

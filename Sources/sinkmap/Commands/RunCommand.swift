@@ -33,7 +33,7 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        if let t = tileSize, t < 16 || t > 16384 { throw ValidationError("--tile-size must be between 16 and 16384") }
+        if let t = tileSize, t < 16 || t > 4096 { throw ValidationError("--tile-size must be between 16 and 4096") }
     }
 
     func run() throws {
@@ -47,10 +47,10 @@ struct RunCommand: ParsableCommand {
             let lo = report.leftOut
             if !lo.unknownCodes.isEmpty {
                 let list = lo.unknownCodes.keys.sorted().map { "\($0) (\(lo.unknownCodes[$0]!) px)" }.joined(separator: ", ")
-                progress.message("sinkmap: land-cover codes not in the parameter table, left out: \(list)")
+                warn("land-cover codes not in the parameter table, left out: \(list)")
             }
             if lo.negativePrecipitation > 0 {
-                progress.message("sinkmap: warning: \(lo.negativePrecipitation) pixels have negative precipitation (left as nodata)")
+                warn("\(lo.negativePrecipitation) pixels have negative precipitation (left as nodata)")
             }
             let t = report.total
             print("Outputs in \(report.outDir): npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg summary.json")
@@ -58,4 +58,9 @@ struct RunCommand: ParsableCommand {
                          t.pixels, t.areaHectares, t.nppTonnes, t.rhTonnes, t.nepTonnes, t.carbonTonnes))
         }
     }
+}
+
+/// A warning on stderr, shown even with --quiet (SPEC: codes left out are listed on stderr).
+func warn(_ text: String) {
+    FileHandle.standardError.write(Data("sinkmap: warning: \(text)\n".utf8))
 }
