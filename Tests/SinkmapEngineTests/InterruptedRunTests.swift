@@ -42,6 +42,8 @@ import TestSupport
         let dir = TempDir("exists")
         let out = dir.file("out")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        // An earlier output (it has a summary.json), with a file of the user's in it.
+        try "{}".write(toFile: out + "/summary.json", atomically: true, encoding: .utf8)
         try "keep".write(toFile: out + "/mine.txt", atomically: true, encoding: .utf8)
         let r = try sinkmap("run", Repo.demoScene, "--out", out, "--quiet")
         #expect(r.status != 0)

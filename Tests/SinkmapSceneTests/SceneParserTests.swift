@@ -111,6 +111,11 @@ import Testing
         ("carbon_fraction: 0.47", "carbon_fraction: lots", "models.carbon_fraction"),
         ("parameters: classes.csv", "paramters: classes.csv", "paramters"),
         ("- {name: county, id: county_code}", "- {name: county}", "zones.levels[1].id"),
+        ("rh: pei2009", "rh: q10, rh_q10: {q10: 0}", "models.rh_q10.q10"),
+        ("rh: pei2009", "rh: q10, rh_q10: {q10: -2}", "models.rh_q10.q10"),
+        ("rh: pei2009", "rh: q10, rh_q10: {r_ref: .nan}", "models.rh_q10.r_ref"),
+        ("rh: pei2009", "rh: q10, rh_q10: {t_ref: .inf}", "models.rh_q10.t_ref"),
+        ("scale: 0.1", "scale: .nan", "periods[0].precipitation.scale"),
     ])
     func faultsNameTheirField(edit: (String, String, String)) throws {
         let yaml = Self.scene().replacingOccurrences(of: edit.0, with: edit.1)
@@ -118,6 +123,11 @@ import Testing
         let e = try #require(error(yaml))
         #expect(e.field == edit.2)
         #expect(!e.description.contains("\n"))
+    }
+
+    @Test func nodataMayBeNaN() throws {
+        let s = try parse(Self.scene().replacingOccurrences(of: "nodata: -1", with: "nodata: nan"))
+        #expect(s.periods[0].precipitation.nodata?.isNaN == true)
     }
 
     @Test func unreadableYAMLIsOneLine() throws {

@@ -94,11 +94,22 @@ import TestSupport
         #expect(line.contains("scene.yaml: not valid YAML"))
     }
 
-    @Test func untransformableCRS() throws {
+    @Test func unknownCRS() throws {
         let line = try refusal("crs") { demo in
             demo.edit("grid: {reference: landcover}",
                       "grid: {crs: \"EPSG:999999\", resolution: 30, bounds: [294000, 3325500, 309360, 3337020]}")
         }
         #expect(line.contains("grid.crs"))
+    }
+
+    @Test func crsThatCannotBeTransformedToTheGrid() throws {
+        // A raster georeferenced on Mars: PROJ has no transformation to the Earth's UTM grid.
+        let line = try refusal("mars") { demo in
+            let mars = #"GEOGCS["Mars 2000",DATUM["D_Mars_2000",SPHEROID["Mars_2000_IAU_IAG",3396190,169.894447223612]],PRIMEM["Reference_Meridian",0],UNIT["degree",0.0174532925199433]]"#
+            let grid = Grid(crsWKT: mars, transform: GeoTransform(originX: 122.9, pixelWidth: 0.01, originY: 30.2, pixelHeight: -0.01), width: 20, height: 20)
+            try Fixtures.raster(demo.dir.file("mars.tif"), grid: grid, bands: [[Float](repeating: 10, count: 400)])
+            demo.edit("temperature: climate/tmean.tif#3", "temperature: mars.tif")
+        }
+        #expect(line.contains("periods[2].temperature: mars.tif"))
     }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import GDALKit
+import Testing
+import TestSupport
+
+/// Behaviour of `run` at the edges: what it refuses to overwrite, what it reports.
+@Suite struct RunEdgeTests {
+    @Test func refusesToWriteOverTheScenesInputs() throws {
+        let demo = try DemoCopy("protect")
+        for target in [demo.dir.path, demo.dir.file("admin")] {
+            let r = try sinkmap("run", demo.scenePath, "--out", target, "--overwrite", "--quiet")
+            #expect(r.status != 0)
+            #expect(r.stderr.contains("holds an input of the scene"), "\(r.stderr)")
+        }
+        #expect(FileManager.default.fileExists(atPath: demo.scenePath))
+        #expect(FileManager.default.fileExists(atPath: demo.dir.file("admin/townships.gpkg")))
+    }
+
+    @Test func refusesToReplaceAFolderThatIsNotAnOutput() throws {
+        let dir = TempDir("foreign")
+        let target = dir.file("mine")
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
+        try "x".write(toFile: target + "/notes.txt", atomically: true, encoding: .utf8)
+        let r = try sinkmap("run", Repo.demoScene, "--out", target, "--overwrite", "--quiet")
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("is not a sinkmap output"))
+        #expect(FileManager.default.fileExists(atPath: target + "/notes.txt"))
+    }
+
+    @Test func unknownCodesAreListedOnStderrEvenWhenQuiet() throws {
+        let dir = TempDir("quiet")
+        let r = try sinkmap("run", Repo.demoScene, "--out", dir.file("out"), "--quiet")
+        #expect(r.status == 0)
+        #expect(r.stderr == "sinkmap: warning: land-cover codes not in the parameter table, left out: 99 (30 px)\n")
+    }
+
+    @Test func negativePrecipitationIsNodataAndCounted() throws {
+        let demo = try DemoCopy("negative")
+        let p = try Dataset(path: Repo.root + "/testdata/demo/climate/prec.tif")
+        let g = try p.grid()
+        var bands: [[Float]] = []
+        for b in 1...12 {
+            var v = [Float](repeating: 0, count: g.pixelCount)
+            try v.withUnsafeMutableBufferPointer { try p.readRaw(band: b, window: g.window, into: $0.baseAddress!) }
+            bands.append(v)
+        }
+        bands[6] = bands[6].map { $0 == -9999 ? $0 : -$0 }  // July precipitation negative everywhere
+        try Fixtures.raster(demo.dir.file("prec-negative.tif"), grid: g, bands: bands, nodata: -9999)
+        demo.edit("precipitation: climate/prec.tif#7", "precipitation: prec-negative.tif#7")
+        let out = demo.dir.file("out")
+        let r = try sinkmap("run", demo.scenePath, "--out", out, "--quiet")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("pixels have negative precipitation (left as nodata)"))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        let left = summary["left_out"] as! [String: Any]
+        let totals = summary["totals"] as! [String: Any]
+        let negative = (left["negative_precipitation"] as! NSNumber).intValue
+        #expect(negative > 100_000)
+        // Every accounted pixel with a computed class lost NPP: monthly_input_nodata covers them.
+        #expect((left["monthly_input_nodata"] as! NSNumber).intValue == (totals["pixels"] as! NSNumber).intValue)
+        let csv = try ZonalCSV(path: out + "/zonal.csv")
+        #expect(csv.rows(level: "city", ecosystem: "all", redline: "all").first?["npp_tc"] == "0")
+    }
+}
