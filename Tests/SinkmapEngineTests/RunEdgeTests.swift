@@ -62,3 +62,35 @@ import TestSupport
         #expect(csv.rows(level: "city", ecosystem: "all", redline: "all").first?["npp_tc"] == "0")
     }
 }
+
+/// Bands of one file read in an order that is not their file order take the scattered
+/// path of a read group; the results must equal the demo's.
+@Suite struct ReadGroupTests {
+    @Test func reversedBandOrderGivesTheSameTotals() throws {
+        let demo = try DemoCopy("reversed")
+        let t = try Dataset(path: Repo.root + "/testdata/demo/climate/tmean.tif")
+        let g = try t.grid()
+        var bands: [[Float]] = []
+        for b in (1...12).reversed() {
+            var v = [Float](repeating: 0, count: g.pixelCount)
+            try v.withUnsafeMutableBufferPointer { try t.readRaw(band: b, window: g.window, into: $0.baseAddress!) }
+            bands.append(v)
+        }
+        try Fixtures.raster(demo.dir.file("tmean-reversed.tif"), grid: g, bands: bands, nodata: -9999)
+        for m in 1...12 where demo.sceneText.contains("temperature: climate/tmean.tif#\(m)\n") {
+            demo.edit("temperature: climate/tmean.tif#\(m)\n", "temperature: tmean-reversed.tif#\(13 - m)\n")
+        }
+        // December's temperature is in the mapping form in the demo scene.
+        if demo.sceneText.contains("path: climate/tmean.tif, band: 12") {
+            demo.edit("path: climate/tmean.tif, band: 12", "path: tmean-reversed.tif, band: 1")
+        }
+        #expect(!demo.sceneText.contains("climate/tmean.tif"))
+        let a = try sinkmap("run", demo.scenePath, "--out", demo.dir.file("out"), "--quiet")
+        #expect(a.status == 0, "\(a.stderr)")
+        let b = try sinkmap("run", Repo.demoScene, "--out", demo.dir.file("ref"), "--quiet")
+        #expect(b.status == 0)
+        let mine = try Data(contentsOf: URL(fileURLWithPath: demo.dir.file("out/zonal.csv")))
+        let reference = try Data(contentsOf: URL(fileURLWithPath: demo.dir.file("ref/zonal.csv")))
+        #expect(mine == reference)
+    }
+}

@@ -53,8 +53,8 @@ final class TileWorker {
         plan = ReadGroup.plan(for: scene)
         let usesRedNir = scene.ndvi.contains { if case .redNir = $0 { return true } else { return false } }
         red = usesRedNir ? .allocate(capacity: 12 * capacity) : nil
-        let widest = plan.map(\.rasters.count).max() ?? 1
-        groupScratch = widest > 1 ? .allocate(capacity: widest * capacity) : nil
+        let scattered = plan.filter { !$0.consecutive }.map(\.rasters.count).max()
+        groupScratch = scattered.map { .allocate(capacity: $0 * capacity) }
         classIndex = .allocate(capacity: capacity)
         zone = .allocate(capacity: capacity)
         redline = .allocate(capacity: capacity)
@@ -107,10 +107,8 @@ final class TileWorker {
         precondition(n <= capacity)
         for group in plan {
             let ds = try dataset(group.rasters[0])
-            let first = pointer(group.targets[0], n)
-            let consecutive = group.targets.indices.allSatisfy { pointer(group.targets[$0], n) == first + $0 * n }
-            if consecutive {
-                try AlignedRaster.read(group.rasters, w, from: ds, into: first)
+            if group.consecutive {
+                try AlignedRaster.read(group.rasters, w, from: ds, into: pointer(group.targets[0], n))
             } else {
                 try AlignedRaster.read(group.rasters, w, from: ds, into: groupScratch!)
                 for (i, t) in group.targets.enumerated() { pointer(t, n).update(from: groupScratch! + i * n, count: n) }
@@ -248,6 +246,25 @@ struct ReadGroup: Sendable {
     }
     var rasters: [AlignedRaster]
     var targets: [Target]
+
+    /// Whether the targets are consecutive planes of one buffer (e.g. temperature months
+    /// 0...11 from bands 1...12), so GDAL can read straight into them.
+    var consecutive: Bool {
+        func slot(_ t: Target) -> (Int, Int) {
+            switch t {
+            case .landcover: return (0, 0)
+            case .canopy: return (1, 0)
+            case .dtm: return (2, 0)
+            case .ndvi(let m): return (3, m)
+            case .red(let m): return (4, m)
+            case .temperature(let m): return (5, m)
+            case .precipitation(let m): return (6, m)
+            case .radiation(let m): return (7, m)
+            }
+        }
+        let first = slot(targets[0])
+        return targets.enumerated().allSatisfy { i, t in slot(t) == (first.0, first.1 + i) }
+    }
 
     static func plan(for scene: PreparedScene) -> [ReadGroup] {
         var entries: [(AlignedRaster, Target)] = [(scene.landcover, .landcover)]
