@@ -24,15 +24,13 @@ enum Exit {
 /// Prints the one clear line for an error and returns the exit code.
 func fail(_ error: Error) -> ExitCode {
     let text: String
-    switch error {
-    case let e as CocoaError:
-        let file = (e.userInfo[NSFilePathErrorKey] as? String).map { "\($0): " } ?? ""
-        text = file + e.localizedDescription
-    case let e as NSError where !(error is CustomStringConvertible) || e.domain == NSCocoaErrorDomain || e.domain == NSPOSIXErrorDomain:
-        let file = (e.userInfo[NSFilePathErrorKey] as? String).map { "\($0): " } ?? ""
-        text = file + e.localizedDescription
-    case let e as CustomStringConvertible: text = e.description
-    default: text = "\(error)"
+    let ns = error as NSError
+    if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain {
+        // Foundation's file errors: the path and the reason, not the NSError dump.
+        let file = (ns.userInfo[NSFilePathErrorKey] as? String).map { "\($0): " } ?? ""
+        text = file + ns.localizedDescription
+    } else {
+        text = String(describing: error)  // sinkmap's errors describe themselves in one line
     }
     FileHandle.standardError.write(Data("sinkmap: error: \(text)\n".utf8))
     return Exit.failure
