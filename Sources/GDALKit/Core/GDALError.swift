@@ -61,6 +61,15 @@ public enum GDAL {
         CPLErrorReset()
     }
 
+    /// Caps GDAL's block cache at `megabytes` unless the user set GDAL_CACHEMAX (GDAL's
+    /// default, 5 % of RAM, would make memory grow with the scene instead of the tiles).
+    public static func limitCache(megabytes: Int) {
+        initialize()
+        if CPLGetConfigOption("GDAL_CACHEMAX", nil) == nil {
+            CPLSetConfigOption("GDAL_CACHEMAX", "\(megabytes)")
+        }
+    }
+
     /// Sets a GDAL configuration option (process-wide).
     public static func setConfig(_ key: String, _ value: String?) {
         CPLSetConfigOption(key, value)

@@ -46,9 +46,7 @@ public enum SceneRunner {
 
     public static func run(_ scene: PreparedScene, options: RunOptions, progress: Progress) throws -> RunReport {
         GDAL.initialize()
-        if ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil {
-            GDAL.setConfig("GDAL_CACHEMAX", "64")  // MB: memory stays bounded by tiles in flight
-        }
+        GDAL.limitCache(megabytes: 64)  // memory stays bounded by tiles in flight
         let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite,
                                       protecting: [scene.scene.file] + scene.inputFiles.map(\.path))
         do {

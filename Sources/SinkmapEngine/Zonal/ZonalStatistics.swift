@@ -33,6 +33,7 @@ public struct ZonalStatistics: Sendable {
 
     public static func compute(raster: String, band: Int, zones: String, layer layerName: String?, idField: String?,
                                threads: Int) throws -> ZonalStatistics {
+        GDAL.limitCache(megabytes: 64)
         let ds = try Dataset(path: raster)
         let info = try ds.bandInfo(band)
         let grid = try ds.grid()
