@@ -39,13 +39,13 @@ let package = Package(
         ]),
 
         // Benchmarks (release builds): kernel throughput; the I/O floor of a scene.
-        .executableTarget(name: "KernelBench", dependencies: ["SinkmapKernels"], path: "Benchmarks/KernelBench"),
+        .executableTarget(name: "KernelBench", dependencies: ["SinkmapKernels", "TestSupport"], path: "Benchmarks/KernelBench"),
 
         // Tests: a support library that builds small rasters and polygon files, then one
         // test target per layer; the engine tests include the end-to-end runs.
         .target(name: "TestSupport", dependencies: ["GDALKit"], path: "Tests/TestSupport"),
         .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "TestSupport"]),
-        .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels"]),
+        .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels", "TestSupport"]),
         .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapEngineTests", dependencies: ["SinkmapEngine", "SinkmapScene", "GDALKit", "SinkmapKernels", "TestSupport"]),
     ]

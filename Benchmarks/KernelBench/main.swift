@@ -17,16 +17,9 @@ import Glibc
 import Darwin
 #endif
 
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
+
+typealias SplitMix64 = SeededGenerator
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Double) -> Double {
@@ -117,7 +110,7 @@ func measure(pixels: Int, _ body: () -> Void) -> Double {
     return Double(rounds * pixels * 12) / elapsed
 }
 
-var rng = SplitMix64(state: 2023)
+var rng = SplitMix64(seed: 2023)
 let tiles = (0..<tileCount).map { _ in Tile(n: tilePixels, rng: &rng) }
 let totalPixels = tileCount * tilePixels
 let cores = sysconf(Int32(_SC_NPROCESSORS_ONLN))
