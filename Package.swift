@@ -21,30 +21,35 @@ let package = Package(
         ),
         // Layer 1: the thin Swift layer over GDAL (datasets, windows, warping, vectors, writing).
         .target(name: "GDALKit", dependencies: ["CGDAL"]),
+        // Layer 2: bringing inputs onto the target grid: the RasterSource protocol, its direct
+        // and warped-VRT sources, and the policy choosing between them (resampling, blocks).
+        .target(name: "SinkmapGrid", dependencies: ["GDALKit"]),
         // Layer 2: the per-pixel science kernels; no GDAL.
         .target(name: "SinkmapKernels", exclude: ["KERNELS.md"], swiftSettings: kernelSettings),
         // Layer 3: the scene file, its parsing and validation.
         .target(name: "SinkmapScene", dependencies: [
-            "GDALKit", "SinkmapKernels", .product(name: "Yams", package: "Yams"),
+            "GDALKit", "SinkmapGrid", "SinkmapKernels", .product(name: "Yams", package: "Yams"),
         ]),
         // Layer 4: tiling scheduler, zonal accumulation, outputs.
         .target(name: "SinkmapEngine", dependencies: [
-            "GDALKit", "SinkmapKernels", "SinkmapScene",
+            "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Layer 5: the command line.
         .executableTarget(name: "sinkmap", dependencies: [
-            "GDALKit", "SinkmapScene", "SinkmapEngine",
+            "GDALKit", "SinkmapGrid", "SinkmapScene", "SinkmapEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks (release builds): kernel throughput; the I/O floor of a scene.
         .executableTarget(name: "KernelBench", dependencies: ["SinkmapKernels", "TestSupport"], path: "Benchmarks/KernelBench"),
+        .executableTarget(name: "IOFloorBench", dependencies: ["GDALKit", "SinkmapScene", "SinkmapEngine"], path: "Benchmarks/IOFloor"),
 
         // Tests: a support library that builds small rasters and polygon files, then one
         // test target per layer; the engine tests include the end-to-end runs.
         .target(name: "TestSupport", dependencies: ["GDALKit"], path: "Tests/TestSupport"),
         .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "TestSupport"]),
+        .testTarget(name: "SinkmapGridTests", dependencies: ["SinkmapGrid", "GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels", "TestSupport"]),
         .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapEngineTests", dependencies: ["SinkmapEngine", "SinkmapScene", "GDALKit", "SinkmapKernels", "TestSupport"]),

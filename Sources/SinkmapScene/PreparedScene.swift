@@ -1,4 +1,5 @@
 import GDALKit
+import SinkmapGrid
 import SinkmapKernels
 
 /// Where a period's NDVI is read from, aligned on the grid.

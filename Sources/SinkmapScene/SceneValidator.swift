@@ -1,5 +1,6 @@
 import Foundation
 import GDALKit
+import SinkmapGrid
 import SinkmapKernels
 
 /// Checks everything `run` needs and returns it prepared: files exist and open, bands
@@ -14,7 +15,7 @@ public enum SceneValidator {
     final class Run {
         let scene: Scene
         let shown: String
-        let cache = AlignmentCache()
+        let aligner = Aligner()
         var inputs: [InputFile] = []
 
         init(scene: Scene) {
@@ -132,8 +133,8 @@ public enum SceneValidator {
         func align(_ ref: RasterRef, _ field: String, _ kind: InputKind, _ grid: Grid) throws -> AlignedRaster {
             let path = try existing(ref.path, field)
             let r = try gdal(field, ref.description) {
-                try AlignedRaster.make(path: path, band: ref.band, kind: kind, grid: grid,
-                                       scale: ref.scale, offset: ref.offset, nodata: ref.nodata, cache: cache)
+                try aligner.align(path: path, band: ref.band, kind: kind, grid: grid,
+                                  scale: ref.scale, offset: ref.offset, nodata: ref.nodata)
             }
             note(field.split(separator: ".").last.map(String.init) ?? field, path)
             return r

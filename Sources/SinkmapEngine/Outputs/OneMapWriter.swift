@@ -45,7 +45,7 @@ public enum OneMapWriter {
                         ("unit_id", .string(unit.id)), ("unit_name", .string(unit.name)), ("parent_id", .string(unit.parentID)),
                         ("pixels", .integer(t.pixels)), ("area_ha", .real(t.areaHectares)), ("npp_tc", .real(t.nppTonnes)),
                         ("rh_tc", .real(t.rhTonnes)), ("nep_tc", .real(t.nepTonnes)), ("carbon_tc", .real(t.carbonTonnes)),
-                        ("nep_tco2e", .real(t.nepTonnes * 44 / 12)), ("carbon_tco2e", .real(t.carbonTonnes * 44 / 12)),
+                        ("nep_tco2e", .real(Quantity.co2e(t.nepTonnes))), ("carbon_tco2e", .real(Quantity.co2e(t.carbonTonnes))),
                     ], geometry: geometry)
                 }
             }

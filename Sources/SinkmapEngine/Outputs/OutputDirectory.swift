@@ -74,6 +74,15 @@ public final class OutputDirectory {
         committed = true
     }
 
+    /// Writes a text file (a table, the summary); an error names the file.
+    public static func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw Refused(description: "\(path): write failed: \(error.localizedDescription)")
+        }
+    }
+
     /// Removes the staging directory of a run that failed.
     public func abandon() {
         if !committed { try? FileManager.default.removeItem(atPath: staging) }

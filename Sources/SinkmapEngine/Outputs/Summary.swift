@@ -4,52 +4,169 @@ import SinkmapKernels
 import SinkmapScene
 
 /// `summary.json`: scene totals, pixels left out and why, inputs with checksums,
-/// parameters, software version and timings. Keys are sorted so runs diff cleanly.
-public enum Summary {
-    static func json(scene: PreparedScene, report: RunReport, threads: Int, checksums: [(InputFile, String, Int64)],
-                     version: String, ioOnly: Bool) throws -> String {
-        let t = report.total
-        let g = scene.grid
-        let lo = report.leftOut
-        let rh: [String: Any]
-        switch scene.scene.options.rh {
-        case .pei2009: rh = ["model": "pei2009"]
-        case .q10(let r, let q, let tr): rh = ["model": "q10", "r_ref": r, "q10": q, "t_ref": tr]
+/// parameters, software version and timings. A typed record, written with sorted keys so
+/// runs diff cleanly, and read back by tools (and tests) with the same type.
+public struct Summary: Codable, Sendable, Equatable {
+    public struct Software: Codable, Sendable, Equatable { public var name, version, gdal: String }
+    public struct SceneInfo: Codable, Sendable, Equatable { public var name, file: String }
+    public struct GridInfo: Codable, Sendable, Equatable {
+        public var crs: String
+        public var epsg: String?
+        public var width, height, pixels: Int
+        public var geotransform: [Double]
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(crs, forKey: .crs)
+            try c.encode(epsg, forKey: .epsg)  // null when the CRS has no EPSG code
+            try c.encode(width, forKey: .width)
+            try c.encode(height, forKey: .height)
+            try c.encode(pixels, forKey: .pixels)
+            try c.encode(geotransform, forKey: .geotransform)
         }
-        var root: [String: Any] = [
-            "software": ["name": "sinkmap", "version": version, "gdal": GDAL.version],
-            "scene": ["name": scene.scene.name, "file": scene.scene.file],
-            "grid": [
-                "crs": scene.crsName, "epsg": scene.crsEPSG ?? NSNull(), "width": g.width, "height": g.height,
-                "geotransform": g.transform.gdal, "pixels": g.pixelCount,
-            ],
-            "totals": [
-                "pixels": t.pixels, "area_ha": t.areaHectares, "npp_tc": t.nppTonnes, "rh_tc": t.rhTonnes,
-                "nep_tc": t.nepTonnes, "carbon_tc": t.carbonTonnes, "nep_tco2e": t.nepTonnes * 44 / 12,
-                "carbon_tco2e": t.carbonTonnes * 44 / 12,
-            ],
-            "left_out": [
-                "landcover_nodata": lo.landcoverNodata,
-                "unknown_codes": lo.unknownCodes.keys.sorted().map { ["code": $0, "pixels": lo.unknownCodes[$0]!] },
-                "unknown_code_pixels": lo.unknownCodes.values.reduce(0, +),
-                "outside_zones": lo.outsideZones,
-                "monthly_input_nodata": lo.monthlyInputNodata,
-                "negative_precipitation": lo.negativePrecipitation,
-            ],
-            "inputs": checksums.map { f, sha, bytes in ["role": f.role, "path": f.path, "bytes": bytes, "sha256": sha] },
-            "parameters": [
-                "respiration": rh, "carbon_fraction": scene.scene.options.carbonFraction, "table": scene.scene.parameters,
-                "classes": scene.table.classes.map { c in
-                    ["code": c.code, "name": c.name, "ecosystem": c.ecosystem.rawValue, "eps_max": c.epsMax,
-                     "ndvi_min": c.ndviMin, "ndvi_max": c.ndviMax, "agb_a": c.agbA ?? NSNull(), "agb_b": c.agbB ?? NSNull(),
-                     "root_shoot": c.rootShoot, "c_above": c.cAbove, "c_below": c.cBelow, "c_soil": c.cSoil, "c_dead": c.cDead] as [String: Any]
-                },
-            ],
-            "run": ["threads": threads, "tile_size": report.tileSize, "tiles": report.tiles],
-            "timings_seconds": Dictionary(uniqueKeysWithValues: report.timings),
-        ]
-        if ioOnly { root["benchmark_io_only"] = true }
-        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+    public struct Totals: Codable, Sendable, Equatable {
+        public var pixels: Int64
+        public var areaHa, nppTc, rhTc, nepTc, carbonTc, nepTco2e, carbonTco2e: Double
+        enum CodingKeys: String, CodingKey {
+            case pixels, areaHa = "area_ha", nppTc = "npp_tc", rhTc = "rh_tc", nepTc = "nep_tc", carbonTc = "carbon_tc"
+            case nepTco2e = "nep_tco2e", carbonTco2e = "carbon_tco2e"
+        }
+
+        public init(_ t: ZoneTotals) {
+            pixels = t.pixels
+            areaHa = t.areaHectares
+            nppTc = t.nppTonnes
+            rhTc = t.rhTonnes
+            nepTc = t.nepTonnes
+            carbonTc = t.carbonTonnes
+            nepTco2e = Quantity.co2e(t.nepTonnes)
+            carbonTco2e = Quantity.co2e(t.carbonTonnes)
+        }
+    }
+    public struct CodeCount: Codable, Sendable, Equatable { public var code: Int, pixels: Int64 }
+    public struct LeftOutInfo: Codable, Sendable, Equatable {
+        public var landcoverNodata: Int64
+        public var unknownCodes: [CodeCount]
+        public var unknownCodePixels, outsideZones, monthlyInputNodata, negativePrecipitation: Int64
+        enum CodingKeys: String, CodingKey {
+            case landcoverNodata = "landcover_nodata", unknownCodes = "unknown_codes", unknownCodePixels = "unknown_code_pixels"
+            case outsideZones = "outside_zones", monthlyInputNodata = "monthly_input_nodata"
+            case negativePrecipitation = "negative_precipitation"
+        }
+
+        public init(_ lo: LeftOut) {
+            landcoverNodata = lo.landcoverNodata
+            unknownCodes = lo.unknownCodes.keys.sorted().map { CodeCount(code: $0, pixels: lo.unknownCodes[$0]!) }
+            unknownCodePixels = lo.unknownCodePixels
+            outsideZones = lo.outsideZones
+            monthlyInputNodata = lo.monthlyInputNodata
+            negativePrecipitation = lo.negativePrecipitation
+        }
+    }
+    public struct Input: Codable, Sendable, Equatable {
+        public var role, path: String
+        public var bytes: Int64
+        public var sha256: String
+    }
+    public struct Respiration: Codable, Sendable, Equatable {
+        public var model: String
+        public var rRef, q10, tRef: Double?
+        enum CodingKeys: String, CodingKey { case model, rRef = "r_ref", q10, tRef = "t_ref" }
+    }
+    public struct ClassRow: Codable, Sendable, Equatable {
+        public var code: Int
+        public var name, ecosystem: String
+        public var epsMax, ndviMin, ndviMax: Double
+        public var agbA, agbB: Double?
+        public var rootShoot, cAbove, cBelow, cSoil, cDead: Double
+        enum CodingKeys: String, CodingKey {
+            case code, name, ecosystem, epsMax = "eps_max", ndviMin = "ndvi_min", ndviMax = "ndvi_max", agbA = "agb_a"
+            case agbB = "agb_b", rootShoot = "root_shoot", cAbove = "c_above", cBelow = "c_below", cSoil = "c_soil"
+            case cDead = "c_dead"
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(code, forKey: .code)
+            try c.encode(name, forKey: .name)
+            try c.encode(ecosystem, forKey: .ecosystem)
+            try c.encode(epsMax, forKey: .epsMax)
+            try c.encode(ndviMin, forKey: .ndviMin)
+            try c.encode(ndviMax, forKey: .ndviMax)
+            try c.encode(agbA, forKey: .agbA)  // null: no lidar allometry for the class
+            try c.encode(agbB, forKey: .agbB)
+            try c.encode(rootShoot, forKey: .rootShoot)
+            try c.encode(cAbove, forKey: .cAbove)
+            try c.encode(cBelow, forKey: .cBelow)
+            try c.encode(cSoil, forKey: .cSoil)
+            try c.encode(cDead, forKey: .cDead)
+        }
+    }
+    public struct Parameters: Codable, Sendable, Equatable {
+        public var respiration: Respiration
+        public var carbonFraction: Double
+        public var table: String
+        public var classes: [ClassRow]
+        enum CodingKeys: String, CodingKey { case respiration, carbonFraction = "carbon_fraction", table, classes }
+    }
+    public struct RunInfo: Codable, Sendable, Equatable {
+        public var threads: Int
+        public var tileSize: Int
+        public var tiles: Int
+        enum CodingKeys: String, CodingKey { case threads, tileSize = "tile_size", tiles }
+    }
+
+    public var software: Software
+    public var scene: SceneInfo
+    public var grid: GridInfo
+    public var totals: Totals
+    public var leftOut: LeftOutInfo
+    public var inputs: [Input]
+    public var parameters: Parameters
+    public var run: RunInfo
+    public var timingsSeconds: [String: Double]
+
+    enum CodingKeys: String, CodingKey {
+        case software, scene, grid, totals, leftOut = "left_out", inputs, parameters, run
+        case timingsSeconds = "timings_seconds"
+    }
+
+    public init(scene: PreparedScene, total: ZoneTotals, leftOut: LeftOut, run: RunInfo, inputs: [Input],
+                timings: [String: Double], version: String) {
+        let g = scene.grid
+        let options = scene.scene.options
+        software = Software(name: "sinkmap", version: version, gdal: GDAL.version)
+        self.scene = SceneInfo(name: scene.scene.name, file: scene.scene.file)
+        grid = GridInfo(crs: scene.crsName, epsg: scene.crsEPSG, width: g.width, height: g.height, pixels: g.pixelCount,
+                        geotransform: g.transform.gdal)
+        totals = Totals(total)
+        self.leftOut = LeftOutInfo(leftOut)
+        self.inputs = inputs
+        let respiration: Respiration
+        switch options.rh {
+        case .pei2009: respiration = Respiration(model: "pei2009")
+        case .q10(let r, let q, let t): respiration = Respiration(model: "q10", rRef: r, q10: q, tRef: t)
+        }
+        parameters = Parameters(
+            respiration: respiration, carbonFraction: options.carbonFraction, table: scene.scene.parameters,
+            classes: scene.table.classes.map { c in
+                ClassRow(code: c.code, name: c.name, ecosystem: c.ecosystem.rawValue, epsMax: c.epsMax, ndviMin: c.ndviMin,
+                         ndviMax: c.ndviMax, agbA: c.agbA, agbB: c.agbB, rootShoot: c.rootShoot, cAbove: c.cAbove,
+                         cBelow: c.cBelow, cSoil: c.cSoil, cDead: c.cDead)
+            })
+        self.run = run
+        timingsSeconds = timings
+    }
+
+    /// The JSON text (pretty, sorted keys, slashes as they are), with a final newline.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    public static func read(path: String) throws -> Summary {
+        try JSONDecoder().decode(Summary.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }

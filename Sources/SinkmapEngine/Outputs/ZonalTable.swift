@@ -20,42 +20,55 @@ public enum ZonalTable {
     public static let header = ["level", "unit_id", "unit_name", "parent_id", "ecosystem", "redline", "pixels", "area_ha",
                                 "npp_tc", "rh_tc", "nep_tc", "carbon_tc", "nep_tco2e", "carbon_tco2e"]
 
-    /// Totals per level: `[level][unit][ecosystem][red]` rolled up from the finest partials.
+    /// Totals per level: `[level][unit][part]` rolled up from the finest partials, where
+    /// `part` is `SlotLayout.partIndex(ecosystem:inRedline:)`.
     public static func rollUp(_ acc: ZonalAccumulator, hierarchy: ZoneHierarchy) -> [[[ZoneTotals]]] {
-        let e = ZonalAccumulator.ecosystems
+        let layout = acc.layout
+        precondition(layout.units == hierarchy.finestCount, "partials of another zone hierarchy")
+        let parts = layout.slotsPerUnit
         return hierarchy.units.indices.map { level in
-            var byUnit = [[ZoneTotals]](repeating: [ZoneTotals](repeating: ZoneTotals(), count: e * 2),
+            var byUnit = [[ZoneTotals]](repeating: [ZoneTotals](repeating: ZoneTotals(), count: parts),
                                         count: hierarchy.units[level].count)
-            for u in 0..<acc.unitCount {
+            for u in 0..<layout.units {
                 let target = hierarchy.finestToUnit[level][u]
-                for k in 0..<(e * 2) {
-                    byUnit[target][k].merge(acc.slots[u * e * 2 + k])
-                }
+                let first = layout.slot(unit: u, ecosystem: 0, inRedline: false)
+                for k in 0..<parts { byUnit[target][k].merge(acc[slot: first + k]) }
             }
             return byUnit
         }
     }
 
-    public static func rows(_ acc: ZonalAccumulator, hierarchy: ZoneHierarchy, hasRedline: Bool) -> [ZonalRow] {
-        let rolled = rollUp(acc, hierarchy: hierarchy)
+    /// The whole scene: the sum of the finest level's units.
+    public static func sceneTotal(_ rolled: [[[ZoneTotals]]]) -> ZoneTotals {
+        var total = ZoneTotals()
+        for unit in rolled[0] { for part in unit { total.merge(part) } }
+        return total
+    }
+
+    /// The table's rows, level by level and unit by unit: the unit's (all, all) row always;
+    /// by red line, by ecosystem, and by both, only where pixels fall.
+    public static func rows(rolled: [[[ZoneTotals]]], hierarchy: ZoneHierarchy, layout: SlotLayout,
+                            hasRedline: Bool) -> [ZonalRow] {
         let ecos = Ecosystem.allCases
+        precondition(ecos.count == layout.ecosystems)
         var rows: [ZonalRow] = []
         for (li, level) in hierarchy.levels.enumerated() {
             for (ui, unit) in hierarchy.units[li].enumerated() {
-                let parts = rolled[li][ui]  // index ecosystem * 2 + red
-                func total(eco: Int?, red: Int?) -> ZoneTotals {
+                let parts = rolled[li][ui]
+                func total(eco: Int?, red: Bool?) -> ZoneTotals {
                     var t = ZoneTotals()
-                    for e in 0..<ecos.count where eco == nil || eco == e {
-                        for r in 0..<2 where red == nil || red == r { t.merge(parts[e * 2 + r]) }
+                    for e in 0..<layout.ecosystems where eco == nil || eco == e {
+                        for r in [false, true] where red == nil || red == r {
+                            t.merge(parts[layout.partIndex(ecosystem: e, inRedline: r)])
+                        }
                     }
                     return t
                 }
-                let redChoices: [(String, Int?)] = hasRedline ? [("all", nil), ("inside", 1), ("outside", 0)] : [("all", nil)]
+                let redChoices: [(String, Bool?)] = hasRedline ? [("all", nil), ("inside", true), ("outside", false)] : [("all", nil)]
                 let ecoChoices: [(String, Int?)] = [("all", nil)] + ecos.enumerated().map { ($1.rawValue, $0) }
                 for (ename, e) in ecoChoices {
                     for (rname, r) in redChoices {
                         let t = total(eco: e, red: r)
-                        // The unit's (all, all) row always; the splits only where pixels fall.
                         if (e != nil || r != nil) && t.isEmpty { continue }
                         rows.append(ZonalRow(level: level.name, unit: unit, ecosystem: ename, redline: rname, totals: t))
                     }
@@ -65,20 +78,16 @@ public enum ZonalTable {
         return rows
     }
 
-    /// Column values of a totals record in `header` order from `pixels` on.
+    /// Rows straight from finest partials.
+    public static func rows(_ acc: ZonalAccumulator, hierarchy: ZoneHierarchy, hasRedline: Bool) -> [ZonalRow] {
+        rows(rolled: rollUp(acc, hierarchy: hierarchy), hierarchy: hierarchy, layout: acc.layout, hasRedline: hasRedline)
+    }
+
+    /// Column values of a totals record in `header` order from `pixels` on: exact decimals
+    /// of the fixed-point sums, and the CO₂ equivalents as the shortest Double text.
     public static func figures(_ t: ZoneTotals) -> [String] {
-        // area: Σ m² in micro-units → ha: 10⁻⁶ · 10⁻⁴.
-        // npp/rh/nep: Σ gC in micro-units → tC: 10⁻⁶ · 10⁻⁶.
-        // carbon: Σ (Mg C/ha · m²) in micro-units → Mg C: 10⁻⁶ · 10⁻⁴.
-        let co2e = 44.0 / 12.0
-        return [String(t.pixels),
-                FixedPoint.decimalText(t.area, decimals: 10),
-                FixedPoint.decimalText(t.npp, decimals: 12),
-                FixedPoint.decimalText(t.rh, decimals: 12),
-                FixedPoint.decimalText(t.nep, decimals: 12),
-                FixedPoint.decimalText(t.carbon, decimals: 10),
-                NumberText.shortest(Double(t.nep) * 1e-12 * co2e),
-                NumberText.shortest(Double(t.carbon) * 1e-10 * co2e)]
+        [String(t.pixels)] + [Quantity.area, .npp, .rh, .nep, .carbon].map { $0.text(t[$0]) }
+            + [NumberText.shortest(Quantity.co2e(t.nepTonnes)), NumberText.shortest(Quantity.co2e(t.carbonTonnes))]
     }
 
     public static func csv(_ rows: [ZonalRow]) -> String {
@@ -94,12 +103,4 @@ public enum ZonalTable {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
-}
-
-extension ZoneTotals {
-    public var areaHectares: Double { Double(area) * 1e-10 }
-    public var nppTonnes: Double { Double(npp) * 1e-12 }
-    public var rhTonnes: Double { Double(rh) * 1e-12 }
-    public var nepTonnes: Double { Double(nep) * 1e-12 }
-    public var carbonTonnes: Double { Double(carbon) * 1e-10 }
 }

@@ -1,78 +1,20 @@
-import SinkmapKernels
-
-/// Mergeable totals of one (unit, ecosystem, red line) key. All sums are exact
-/// fixed-point integers (see `FixedPoint`), so merging is order-independent.
-public struct ZoneTotals: Sendable, Equatable {
-    /// Accounted pixels (valid land cover with a code in the table).
-    public var pixels: Int64 = 0
-    /// Σ pixel area, m², fixed-point.
-    public var area: Int128 = 0
-    /// Σ NPP · area (gC/yr), over pixels where NPP is valid; likewise Rh, NEP.
-    public var npp: Int128 = 0
-    public var rh: Int128 = 0
-    public var nep: Int128 = 0
-    /// Σ C_total · area (Mg C/ha · m²).
-    public var carbon: Int128 = 0
-
-    public init() {}
-
-    public mutating func merge(_ o: ZoneTotals) {
-        pixels += o.pixels
-        area += o.area
-        npp += o.npp
-        rh += o.rh
-        nep += o.nep
-        carbon += o.carbon
-    }
-
-    public var isEmpty: Bool { pixels == 0 }
-}
-
-/// Why pixels were left out of the totals, counted over the whole grid.
-public struct LeftOut: Sendable, Equatable {
-    /// Land cover is nodata.
-    public var landcoverNodata: Int64 = 0
-    /// Land-cover code absent from the parameter table: code → pixel count.
-    public var unknownCodes: [Int: Int64] = [:]
-    /// Computed pixels whose centre lies in no zone polygon.
-    public var outsideZones: Int64 = 0
-    /// Accounted pixels where NPP/Rh/NEP are nodata because a monthly input is nodata.
-    public var monthlyInputNodata: Int64 = 0
-    /// Of those, pixels with a negative precipitation (bad input).
-    public var negativePrecipitation: Int64 = 0
-
-    public init() {}
-
-    public mutating func merge(_ o: LeftOut) {
-        landcoverNodata += o.landcoverNodata
-        for (k, v) in o.unknownCodes { unknownCodes[k, default: 0] += v }
-        outsideZones += o.outsideZones
-        monthlyInputNodata += o.monthlyInputNodata
-        negativePrecipitation += o.negativePrecipitation
-    }
-}
-
-/// Per-worker accumulation of the finest-unit partials: one `ZoneTotals` per
-/// (finest unit, ecosystem, inside/outside red line). Workers accumulate tiles in any
-/// order and merge at the end; the result is the same whatever the order.
-public struct ZonalAccumulator: Sendable {
-    public static let ecosystems = Ecosystem.allCases.count
-    public let unitCount: Int
-    public var slots: [ZoneTotals]
+/// Exact partial sums of the finest totals: one `ZoneTotals` per slot of a `SlotLayout`,
+/// plus what was left out. Pixels may be added in any order and accumulators merged in
+/// any order: the result is the same integers.
+public struct ZonalAccumulator: Sendable, Equatable, Codable {
+    public let layout: SlotLayout
+    public private(set) var slots: [ZoneTotals]
     public var leftOut = LeftOut()
 
-    public init(unitCount: Int) {
-        self.unitCount = unitCount
-        slots = [ZoneTotals](repeating: ZoneTotals(), count: unitCount * ZonalAccumulator.ecosystems * 2)
+    public init(layout: SlotLayout) {
+        self.layout = layout
+        slots = [ZoneTotals](repeating: ZoneTotals(), count: layout.count)
     }
 
-    @inline(__always)
-    public static func slot(unit: Int, ecosystem: Int, inRedline: Bool) -> Int {
-        (unit * ecosystems + ecosystem) * 2 + (inRedline ? 1 : 0)
-    }
+    public subscript(slot slot: Int) -> ZoneTotals { slots[slot] }
 
     public mutating func merge(_ o: ZonalAccumulator) {
-        precondition(o.unitCount == unitCount)
+        precondition(o.layout == layout, "partials of different layouts")
         for i in slots.indices { slots[i].merge(o.slots[i]) }
         leftOut.merge(o.leftOut)
     }
@@ -88,6 +30,7 @@ public struct ZonalAccumulator: Sendable {
                              npp: UnsafePointer<Float>, rh: UnsafePointer<Float>, nep: UnsafePointer<Float>,
                              carbon: UnsafePointer<Float>) {
         var outside: Int64 = 0, missing: Int64 = 0
+        let layout = self.layout
         slots.withUnsafeMutableBufferPointer { s in
             for r in 0..<rows {
                 let area = rowArea[row0 + r]
@@ -100,7 +43,7 @@ public struct ZonalAccumulator: Sendable {
                     let z = Int(zone[i])
                     if z == 0 { outside += 1; continue }
                     let red = redline.map { $0[i] != 0 } ?? false
-                    let slot = ZonalAccumulator.slot(unit: z - 1, ecosystem: Int(classEcosystem[Int(k)]), inRedline: red)
+                    let slot = layout.slot(unit: z - 1, ecosystem: Int(classEcosystem[Int(k)]), inRedline: red)
                     s[slot].pixels += 1
                     s[slot].area += qArea
                     let n = npp[i]

@@ -28,8 +28,6 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
-    @Flag(name: .customLong("benchmark-io-only"), help: .hidden)
-    var ioOnly = false
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -42,7 +40,7 @@ struct RunCommand: ParsableCommand {
             let parsed = try SceneParser.load(path: scene)
             let prepared = try SceneValidator.prepare(parsed)
             let report = try SceneRunner.run(prepared, options: RunOptions(
-                outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite, ioOnly: ioOnly,
+                outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,
                 softwareVersion: Sinkmap.version), progress: progress)
             let lo = report.leftOut
             if !lo.unknownCodes.isEmpty {

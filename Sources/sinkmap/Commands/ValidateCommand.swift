@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GDALKit
+import SinkmapGrid
 import SinkmapScene
 
 struct ValidateCommand: ParsableCommand {

@@ -1,0 +1,104 @@
+import Foundation
+import GDALKit
+import SinkmapScene
+
+/// The run's two public steps. `computePartials` reads, computes and accumulates any set
+/// of tiles of a plan (in parallel, each worker with its own stages: `TileReader` →
+/// `TileKernel` (with the `CodeLookup`) → `TileAccumulator`, outputs to the workspace's
+/// `TileSink`); `finalize` turns the partials of all tiles into every output. A whole run
+/// is the two in a row; a shard is the first over a range of tiles.
+public enum Engine {
+    public static let rasterNames = TileKernel.outputNames
+
+    /// Computes the tiles `tiles` (indices into `plan.tiles`) on `threads` workers.
+    public static func computePartials(_ plan: RunPlan, tiles: [Int], workspace: RunWorkspace, threads requested: Int,
+                                       progress: Progress = Progress(style: .quiet)) throws -> RunPartials {
+        precondition(tiles.allSatisfy { plan.tiles.indices.contains($0) }, "tile index outside the plan")
+        let scene = plan.scene
+        let lookup = CodeLookup(table: scene.table)
+        let capacity = plan.capacity
+        let threads = RunPlan.threads(requested, tileCount: tiles.count)
+        let queue = TileQueue<ZonalAccumulator>(tiles: tiles.count, workers: threads)
+        try queue.run(workers: threads) { wi, queue in
+            let reader = TileReader(scene: scene, capacity: capacity)
+            let kernel = TileKernel(scene: scene, lookup: lookup, capacity: capacity)
+            let accumulator = TileAccumulator(scene: scene, layout: plan.layout, zoneRasters: workspace.zoneRasters,
+                                              rowArea: plan.rowArea, capacity: capacity)
+            while let t = queue.take() {
+                let w = plan.tiles[tiles[t]]
+                do {
+                    try reader.read(w)
+                    kernel.run(reader, count: w.pixelCount, leftOut: &accumulator.leftOut)
+                    try accumulator.add(w, kernel)
+                    kernel.finishOutputs(count: w.pixelCount)
+                    try workspace.sink.write(kernel.outputs, window: w)
+                } catch {
+                    queue.fail(error)
+                    break
+                }
+                progress.update(done: queue.done(), total: tiles.count, label: "tiles")
+            }
+            queue.store(accumulator.partials, worker: wi)
+        }
+        // Exact integer sums: the merge order does not matter.
+        var sums = ZonalAccumulator(layout: plan.layout)
+        for a in queue.results { if let a { sums.merge(a) } }
+        return RunPartials(tileSize: plan.tileSize, tileCount: plan.tiles.count, tiles: tiles, sums: sums)
+    }
+
+    /// What `finalize` records beside the figures.
+    public struct Context {
+        public var threads: Int
+        public var softwareVersion: String
+        /// SHA-256 of the inputs (waited for only when the summary is written).
+        var checksums: () throws -> [Summary.Input]
+        /// Laps so far; finalize adds its own.
+        public var timings: [(String, Double)]
+
+        public init(threads: Int, softwareVersion: String, checksums: @escaping () throws -> [Summary.Input] = { [] },
+                    timings: [(String, Double)] = []) {
+            self.threads = threads
+            self.softwareVersion = softwareVersion
+            self.checksums = checksums
+            self.timings = timings
+        }
+    }
+
+    /// Writes every output of a run into `out.staging`: the COGs from the workspace's
+    /// sink, `zonal.csv`, `onemap.gpkg` and `summary.json` (last). Refuses partials that
+    /// do not cover every tile.
+    public static func finalize(_ partials: RunPartials, plan: RunPlan, workspace: RunWorkspace, out: OutputDirectory,
+                                context: Context) throws -> RunReport {
+        guard partials.isComplete, partials.tileCount == plan.tiles.count, partials.tileSize == plan.tileSize else {
+            throw RunPartials.Mismatch(description: "the partials cover \(partials.tiles.count) of \(plan.tiles.count) tiles; every tile is needed to write the outputs")
+        }
+        let scene = plan.scene
+        var clock = Stopwatch()
+        var timings = context.timings
+        let layers = try workspace.sink.finish()
+        for (i, name) in rasterNames.enumerated() {
+            try COG.write(from: layers, band: i + 1, to: out.file("\(name).tif"), threads: context.threads)
+        }
+        workspace.removeIntermediates()
+        timings.append(("write_cogs", clock.lap()))
+
+        let sums = partials.sums
+        let rolled = ZonalTable.rollUp(sums, hierarchy: scene.zones)
+        let rows = ZonalTable.rows(rolled: rolled, hierarchy: scene.zones, layout: sums.layout, hasRedline: scene.redlinePath != nil)
+        try OutputDirectory.write(ZonalTable.csv(rows), to: out.file("zonal.csv"))
+        try OneMapWriter.write(scene, rolled: rolled, to: out.file("onemap.gpkg"))
+        timings.append(("write_tables", clock.lap()))
+
+        let total = ZonalTable.sceneTotal(rolled)
+        let inputs = try context.checksums()
+        let elapsed = timings.map(\.1).reduce(0, +)
+        timings.append(("total", elapsed + clock.lap()))
+        let report = RunReport(outDir: out.final, total: total, leftOut: sums.leftOut, tiles: plan.tiles.count,
+                               tileSize: plan.tileSize, timings: timings)
+        let summary = Summary(scene: scene, total: total, leftOut: sums.leftOut,
+                              run: .init(threads: context.threads, tileSize: plan.tileSize, tiles: plan.tiles.count),
+                              inputs: inputs, timings: Dictionary(uniqueKeysWithValues: timings), version: context.softwareVersion)
+        try OutputDirectory.write(try summary.json(), to: out.file("summary.json"))
+        return report
+    }
+}

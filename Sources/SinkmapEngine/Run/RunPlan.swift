@@ -1,0 +1,34 @@
+import GDALKit
+import SinkmapScene
+
+/// What a run of a scene is cut into, fixed before any pixel is read: the tiles (a pure
+/// function of the grid and the tile size), the slot layout of the totals and the true
+/// area of a pixel in each row. Shards of a run share the plan.
+public struct RunPlan: Sendable {
+    public let scene: PreparedScene
+    public let tileSize: Int
+    public let tiles: [Window]
+    public let layout: SlotLayout
+    /// Area of a pixel of each grid row, m².
+    public let rowArea: [Double]
+
+    /// - Parameter tileSize: nil for `Tiling.defaultTileSize` of the land cover's block size.
+    public init(_ scene: PreparedScene, tileSize: Int?) throws {
+        self.scene = scene
+        let grid = scene.grid
+        let blockSize = try? scene.landcover.open().bandInfo(scene.landcover.band).blockWidth
+        self.tileSize = tileSize ?? Tiling.defaultTileSize(blockSize: blockSize)
+        tiles = Tiling.tiles(of: grid, tileSize: self.tileSize)
+        layout = SlotLayout(units: scene.zones.finestCount)
+        let srs = try SpatialReference(definition: grid.crsWKT)
+        rowArea = PixelArea(grid: grid, isGeographic: scene.isGeographic, semiMajor: scene.ellipsoid.semiMajor,
+                            inverseFlattening: scene.ellipsoid.inverseFlattening,
+                            linearUnitMetres: scene.isGeographic ? 1 : srs.linearUnitMetres).rowArea
+    }
+
+    /// Pixels of the largest tile (what a worker's buffers hold).
+    public var capacity: Int { tiles.map(\.pixelCount).max() ?? 0 }
+
+    /// Worker threads for `requested` threads and `tileCount` tiles.
+    public static func threads(_ requested: Int, tileCount: Int) -> Int { max(1, min(requested, tileCount)) }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import GDALKit
+import SinkmapScene
+
+/// How `run` is carried out.
+public struct RunOptions: Sendable {
+    public var outDir: String
+    public var threads: Int
+    /// nil: `Tiling.defaultTileSize` for the land cover's block size.
+    public var tileSize: Int?
+    public var overwrite: Bool
+    /// Written into summary.json.
+    public var softwareVersion: String
+
+    public init(outDir: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount, tileSize: Int? = nil,
+                overwrite: Bool = false, softwareVersion: String = "dev") {
+        self.outDir = outDir
+        self.threads = max(1, threads)
+        self.tileSize = tileSize
+        self.overwrite = overwrite
+        self.softwareVersion = softwareVersion
+    }
+}
+
+/// What a finished run reports.
+public struct RunReport: Sendable {
+    public var outDir: String
+    public var total: ZoneTotals
+    public var leftOut: LeftOut
+    public var tiles: Int
+    public var tileSize: Int
+    public var timings: [(String, Double)]
+}
+
+/// `sinkmap run`: the output directory staged, zones burnt once, every tile computed
+/// (`Engine.computePartials`), the outputs written (`Engine.finalize`), and the directory
+/// renamed into place when complete.
+public enum SceneRunner {
+    public static func run(_ scene: PreparedScene, options: RunOptions, progress: Progress) throws -> RunReport {
+        GDAL.initialize()
+        GDAL.limitCache(megabytes: 64)  // memory stays bounded by tiles in flight
+        let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite,
+                                      protecting: [scene.scene.file] + scene.inputFiles.map(\.path))
+        do {
+            let report = try runStaged(scene, options: options, progress: progress, out: out)
+            try out.commit()
+            return report
+        } catch {
+            out.abandon()
+            throw error
+        }
+    }
+
+    static func runStaged(_ scene: PreparedScene, options: RunOptions, progress: Progress, out: OutputDirectory) throws -> RunReport {
+        var clock = Stopwatch()
+        // Input checksums run beside the tiles.
+        let checksums = ChecksumJob(files: scene.inputFiles)
+        checksums.start()
+
+        let plan = try RunPlan(scene, tileSize: options.tileSize)
+        let workspace = try RunWorkspace(plan, directory: out.staging)
+        var timings = [("rasterize_zones", clock.lap())]
+
+        let threads = RunPlan.threads(options.threads, tileCount: plan.tiles.count)
+        let grid = scene.grid
+        progress.message("sinkmap: \(scene.scene.name): \(grid.width)×\(grid.height) pixels, \(plan.tiles.count) tiles of \(plan.tileSize), \(threads) thread\(threads == 1 ? "" : "s")")
+        let partials = try Engine.computePartials(plan, tiles: Array(plan.tiles.indices), workspace: workspace,
+                                                  threads: threads, progress: progress)
+        timings.append(("tiles", clock.lap()))
+        return try Engine.finalize(partials, plan: plan, workspace: workspace, out: out,
+                                   context: .init(threads: threads, softwareVersion: options.softwareVersion,
+                                                  checksums: checksums.wait, timings: timings))
+    }
+}

@@ -1,0 +1,55 @@
+import GDALKit
+import SinkmapKernels
+import SinkmapScene
+
+/// Output nodata value declared on every output raster.
+public let outputNodata: Float = -9999
+
+/// Stage 3 of a tile: the land-cover codes classified and the science kernels run over the
+/// planes a `TileReader` holds, into five output planes (npp, rh, nep, agb, carbon; NaN
+/// where nodata until `finishOutputs`). One per worker; buffers allocated once.
+public final class TileKernel {
+    public let capacity: Int
+    let classes: PreparedClasses
+    let lookup: CodeLookup
+    /// Class index per pixel of the last tile (−1 = not computed).
+    public let classIndex: UnsafeMutablePointer<Int32>
+    /// npp, rh, nep, agb, carbon: 5 consecutive planes of the tile's pixel count.
+    public let outputs: UnsafeMutablePointer<Float>
+
+    public static let outputNames = ["npp", "rh", "nep", "agb", "carbon"]
+
+    public init(scene: PreparedScene, lookup: CodeLookup, capacity: Int) {
+        self.capacity = capacity
+        classes = PreparedClasses(table: scene.table, options: scene.scene.options)
+        self.lookup = lookup
+        classIndex = .allocate(capacity: capacity)
+        outputs = .allocate(capacity: 5 * capacity)
+    }
+
+    deinit {
+        classIndex.deallocate()
+        outputs.deallocate()
+    }
+
+    /// Classifies the tile's land cover and runs the kernels; counts what is left out.
+    public func run(_ input: TileReader, count n: Int, leftOut: inout LeftOut) {
+        precondition(n <= capacity)
+        lookup.classify(input.landcover, count: n, into: classIndex, leftOut: &leftOut)
+        let tile = TileInputs(count: n, classIndex: classIndex, ndvi: input.ndvi, temperature: input.temperature,
+                              precipitation: input.precipitation, radiation: input.radiation,
+                              canopyHeight: input.hasCanopy ? UnsafePointer(input.canopy) : nil)
+        CarbonKernels.run(tile, plane(count: n), classes: classes)
+        leftOut.negativePrecipitation += Bands.countNegative(input.precipitation, count: n, months: 12, classIndex: classIndex)
+    }
+
+    /// The output planes of a tile of `n` pixels.
+    public func plane(count n: Int) -> TileOutputs {
+        TileOutputs(npp: outputs, rh: outputs + n, nep: outputs + 2 * n, agb: outputs + 3 * n, carbon: outputs + 4 * n)
+    }
+
+    /// NaN replaced by the output nodata value, ready for the sink.
+    public func finishOutputs(count n: Int) {
+        RasterValues.nanToNodata(outputs, count: 5 * n, nodata: outputNodata)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import GDALKit
+
+/// Stage 5 of a tile: the five output planes written into the run's intermediate raster
+/// (uncompressed, 5 bands, 256-pixel blocks; compressed later into COGs in parallel).
+/// Shared by the workers behind a lock held only while GDAL copies a tile to the file.
+public final class TileSink: @unchecked Sendable {
+    public let path: String
+    let writer: RasterWriter
+    private let lock = NSLock()
+
+    public init(path: String, grid: Grid) throws {
+        self.path = path
+        writer = try RasterWriter(path: path, grid: grid, bands: 5, nodata: Double(outputNodata), blockSize: 256, compress: "NONE")
+    }
+
+    /// Writes the 5 planes of `window.pixelCount` values each.
+    public func write(_ planes: UnsafeMutablePointer<Float>, window: Window) throws {
+        lock.lock(); defer { lock.unlock() }
+        let n = window.pixelCount
+        for b in 0..<5 { try writer.write(band: b + 1, window: window, from: planes + b * n) }
+        // Write the tile's blocks now, under the lock: otherwise GDAL's cache would evict them
+        // later from whichever thread needs room, and a write error would surface elsewhere.
+        try writer.flush()
+    }
+
+    /// Flushes and gives the dataset to convert band by band.
+    public func finish() throws -> Dataset {
+        try writer.flush()
+        return writer.dataset
+    }
+}

@@ -1,0 +1,61 @@
+import GDALKit
+
+/// One band of an input raster brought onto the target grid, described as a value any
+/// thread can open: the file, the band, how raw values become physical ones, and the
+/// `RasterSource` that delivers the grid's pixels.
+public struct AlignedRaster: Sendable {
+    /// Absolute path of the input file.
+    public var path: String
+    public var band: Int
+    public var scale: Double
+    public var offset: Double
+    /// The nodata value of the raw band (file's or the scene's override); nil when none.
+    public var nodata: Double?
+    public var source: any RasterSource
+    public var grid: Grid
+
+    public init(path: String, band: Int, scale: Double, offset: Double, nodata: Double?, source: any RasterSource, grid: Grid) {
+        self.path = path
+        self.band = band
+        self.scale = scale
+        self.offset = offset
+        self.nodata = nodata
+        self.source = source
+        self.grid = grid
+    }
+
+    /// Rasters with the same key are read through one handle and one request.
+    public var key: String { source.key }
+    public var resamplingDescription: String { source.resamplingDescription }
+
+    /// Opens a handle for the calling thread.
+    public func open() throws -> Dataset { try source.open(path: path) }
+
+    /// Reads a window of the target grid into physical Float32 values (NaN = nodata),
+    /// through a handle opened by `open()` on this thread.
+    public func read(_ window: Window, from dataset: Dataset, into buffer: UnsafeMutablePointer<Float>) throws {
+        try AlignedRaster.read([self], window, from: dataset, into: buffer)
+    }
+
+    /// Reads several bands of one input (all with the same `key`) in one request, into
+    /// consecutive planes of `window.pixelCount` values, as physical values.
+    public static func read(_ rasters: [AlignedRaster], _ window: Window, from dataset: Dataset,
+                            into buffer: UnsafeMutablePointer<Float>) throws {
+        guard let first = rasters.first else { return }
+        precondition(rasters.allSatisfy { $0.key == first.key }, "one request reads one input")
+        let n = window.pixelCount
+        try first.source.read(bands: rasters.map(\.band), window: window, from: dataset, into: buffer)
+        for (i, r) in rasters.enumerated() {
+            let nodata = r.source.masksNodata ? nil : r.nodata
+            RasterValues.toPhysical(buffer + i * n, count: n, scale: Float(r.scale), offset: Float(r.offset),
+                                    nodata: nodata.map { Float($0) })
+        }
+    }
+}
+
+extension AlignedRaster: Equatable {
+    public static func == (a: AlignedRaster, b: AlignedRaster) -> Bool {
+        a.path == b.path && a.band == b.band && a.scale == b.scale && a.offset == b.offset && a.nodata == b.nodata
+            && a.grid == b.grid && a.source.isSame(as: b.source)
+    }
+}

@@ -1,0 +1,79 @@
+import GDALKit
+
+/// Whether an input holds class codes or a continuous quantity (chooses the resampling).
+public enum InputKind: Sendable, Hashable {
+    case categorical, continuous
+}
+
+/// sinkmap's policy for bringing an input onto the target grid, decided once per file
+/// during validation: read directly when the file lies on the grid's lattice, otherwise
+/// warp it with a resampling chosen by its kind and its resolution relative to the grid.
+public final class Aligner {
+    /// Edge of the warped VRT's blocks. GDAL's default (512 × 128) would make a 256- or
+    /// 512-pixel tile straddle blocks; square blocks that divide the tile size mean each
+    /// block is warped once, by the tile that needs it.
+    public static let warpBlockSize = 256
+
+    /// The resampling for an input of `kind` whose pixels are `ratio` times the grid's.
+    public static func resampling(kind: InputKind, ratio: Double) -> Resampling {
+        switch kind {
+        case .categorical: return ratio < 0.999 ? .mode : .nearest
+        case .continuous: return ratio < 0.999 ? .average : .bilinear
+        }
+    }
+
+    private struct Key: Hashable {
+        var path: String
+        var kind: InputKind
+        var srcNodata: Double?
+        var grid: Grid
+    }
+    /// How each file was aligned, so the 12 bands of a climate file share one source.
+    private var sources: [Key: any RasterSource] = [:]
+
+    public init() {}
+
+    /// Describes `band` of the raster at `path` on `grid`. `scale`/`offset`/`nodata`
+    /// override the band's own metadata when given.
+    ///
+    /// Throws when the band does not exist, the CRS cannot be transformed to the
+    /// grid's, or the input does not overlap the grid.
+    public func align(path: String, band: Int, kind: InputKind, grid: Grid,
+                      scale: Double? = nil, offset: Double? = nil, nodata: Double? = nil) throws -> AlignedRaster {
+        let ds = try Dataset(path: path)
+        let info = try ds.bandInfo(band)
+        let key = Key(path: path, kind: kind, srcNodata: nodata, grid: grid)
+        let source: any RasterSource
+        if let known = sources[key] {
+            source = known
+        } else {
+            source = try Aligner.source(ds, path: path, kind: kind, grid: grid, srcNodata: nodata)
+            sources[key] = source
+        }
+        return AlignedRaster(path: path, band: band, scale: scale ?? info.scale, offset: offset ?? info.offset,
+                             nodata: nodata ?? info.nodata, source: source, grid: grid)
+    }
+
+    /// One-off alignment without a shared cache.
+    public static func align(path: String, band: Int, kind: InputKind, grid: Grid,
+                             scale: Double? = nil, offset: Double? = nil, nodata: Double? = nil) throws -> AlignedRaster {
+        try Aligner().align(path: path, band: band, kind: kind, grid: grid, scale: scale, offset: offset, nodata: nodata)
+    }
+
+    static func source(_ ds: Dataset, path: String, kind: InputKind, grid: Grid, srcNodata: Double?) throws -> any RasterSource {
+        let srcGrid = try ds.grid()
+        let fp = try Warp.footprint(of: ds, in: grid)
+        guard fp.overlaps(grid) else {
+            throw GDALError(operation: "align to the target grid", path: path,
+                            message: "the raster does not overlap the target grid")
+        }
+        if let shift = try Warp.latticeOffset(source: srcGrid, target: grid) {
+            return DirectSource(path: path, colOffset: shift.col, rowOffset: shift.row)
+        }
+        let gridRes = (abs(grid.transform.pixelWidth) * abs(grid.transform.pixelHeight)).squareRoot()
+        let resampling = resampling(kind: kind, ratio: fp.resolution / gridRes)
+        let vrt = try Warp.vrt(ds, path: path, grid: grid, resampling: resampling, srcNodata: srcNodata,
+                               blockSize: warpBlockSize)
+        return WarpedVRTSource(vrt: vrt, resampling: resampling)
+    }
+}

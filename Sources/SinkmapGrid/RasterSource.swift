@@ -1,0 +1,27 @@
+import GDALKit
+
+/// Where the pixels of an input come from once it is on the target grid. A source is a
+/// value any thread can use to open its own handle and read a window of the grid.
+/// Today's sources: `DirectSource` (the file already lies on the grid's lattice) and
+/// `WarpedVRTSource` (GDAL's warper); a third (an own resampler) plugs in here without
+/// touching the pipeline.
+public protocol RasterSource: Sendable {
+    /// Inputs with equal keys share one handle per thread and one read request per tile.
+    var key: String { get }
+    /// How the input reaches the grid, for `validate` (e.g. "on grid", "bilinear").
+    var resamplingDescription: String { get }
+    /// Whether the source masks the band's nodata itself (values come as NaN).
+    var masksNodata: Bool { get }
+    /// Opens a handle for the calling thread.
+    func open(path: String) throws -> Dataset
+    /// Reads `bands` over a window of the target grid, as raw Float32 into consecutive
+    /// planes of `window.pixelCount` values (NaN outside the input).
+    func read(bands: [Int], window: Window, from dataset: Dataset, into buffer: UnsafeMutablePointer<Float>) throws
+}
+
+extension RasterSource {
+    /// Whether two sources are the same (same kind and same key).
+    func isSame(as other: any RasterSource) -> Bool {
+        type(of: self) == type(of: other) && key == other.key
+    }
+}
