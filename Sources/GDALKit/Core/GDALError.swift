@@ -23,6 +23,8 @@ public struct GDALError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     /// Builds an error from GDAL's last error message on this thread.
+    /// Inside GDALKit, prefer the funnel (`GDAL.check`, `GDAL.make`, `GDAL.checkLastError`, `GDAL.next`),
+    /// which also clears the error state before the call.
     public static func last(_ operation: String, path: String, fallback: String = "GDAL reported no message") -> GDALError {
         GDALError(operation: operation, path: path, message: GDAL.lastErrorMessage() ?? fallback)
     }
@@ -56,7 +58,8 @@ public enum GDAL {
         return text.isEmpty ? nil : text
     }
 
-    /// Clears the thread's last error before a call whose failure we will inspect.
+    /// Clears the thread's last error before a call whose failure we will inspect
+    /// (the funnel in GDALFunnel.swift does this itself).
     public static func resetError() {
         CPLErrorReset()
     }

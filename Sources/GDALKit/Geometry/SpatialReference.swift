@@ -3,26 +3,27 @@ import CGDAL
 /// An OGR spatial reference, always in traditional GIS axis order (x = easting/longitude).
 /// Not shared between threads: each holder owns its handle.
 public final class SpatialReference {
-    public let handle: OGRSpatialReferenceH
+    let handle: OGRSpatialReferenceH
 
     /// From any definition GDAL accepts: "EPSG:32651", WKT, PROJ string.
     public init(definition: String) throws {
         GDAL.initialize()
-        guard let h = OSRNewSpatialReference(nil) else {
-            throw GDALError(operation: "create spatial reference", path: "", message: "out of memory")
-        }
-        GDAL.resetError()
-        if OSRSetFromUserInput(h, definition) != OGRERR_NONE {
-            OSRDestroySpatialReference(h)
+        let h = try GDAL.make("create spatial reference", path: "", fallback: "out of memory") { OSRNewSpatialReference(nil) }
+        do {
             let shown = definition.count > 80 ? String(definition.prefix(77)) + "..." : definition
-            throw GDALError.last("parse CRS", path: "", fallback: "not a CRS GDAL understands: \(shown)")
+            try GDAL.check("parse CRS", path: "", fallback: "not a CRS GDAL understands: \(shown)") {
+                OSRSetFromUserInput(h, definition)
+            }
+        } catch {
+            OSRDestroySpatialReference(h)
+            throw error
         }
         OSRSetAxisMappingStrategy(h, OAMS_TRADITIONAL_GIS_ORDER)
         handle = h
     }
 
     /// Takes a clone of a handle owned by someone else (e.g. a layer's SRS).
-    public init(cloning other: OGRSpatialReferenceH) {
+    init(cloning other: OGRSpatialReferenceH) {
         handle = OSRClone(other)
         OSRSetAxisMappingStrategy(handle, OAMS_TRADITIONAL_GIS_ORDER)
     }
@@ -83,15 +84,13 @@ public final class SpatialReference {
 
 /// A coordinate transformation between two spatial references.
 public final class CoordinateTransform {
-    public let handle: OGRCoordinateTransformationH
+    let handle: OGRCoordinateTransformationH
 
     public init(from source: SpatialReference, to target: SpatialReference) throws {
-        GDAL.resetError()
-        guard let h = OCTNewCoordinateTransformation(source.handle, target.handle) else {
-            throw GDALError.last("create coordinate transformation", path: "",
-                                 fallback: "no transformation from \(source.name) to \(target.name)")
+        handle = try GDAL.make("create coordinate transformation", path: "",
+                               fallback: "no transformation from \(source.name) to \(target.name)") {
+            OCTNewCoordinateTransformation(source.handle, target.handle)
         }
-        handle = h
     }
 
     deinit { OCTDestroyCoordinateTransformation(handle) }

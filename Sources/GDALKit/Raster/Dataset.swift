@@ -17,7 +17,7 @@ public struct BandInfo: Equatable, Sendable {
 /// A handle is never shared between threads (GDAL 3.6 is not thread-safe per
 /// handle): each worker opens its own `Dataset`. The type is deliberately not `Sendable`.
 public final class Dataset {
-    public let handle: GDALDatasetH
+    let handle: GDALDatasetH
     /// The path (or VRT text) it was opened from.
     public let path: String
     /// A short name for messages (the path, or "warped VRT of <source>").
@@ -26,12 +26,10 @@ public final class Dataset {
     /// Opens a raster read-only. `path` may also be a VRT XML text.
     public init(path: String, displayName: String? = nil) throws {
         GDAL.initialize()
-        GDAL.resetError()
         let name = displayName ?? path
-        guard let h = GDALOpenEx(path, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR), nil, nil, nil) else {
-            throw GDALError.last("open raster", path: name, fallback: "not a raster GDAL can open")
+        handle = try GDAL.make("open raster", path: name, fallback: "not a raster GDAL can open") {
+            GDALOpenEx(path, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR), nil, nil, nil)
         }
-        handle = h
         self.path = path
         self.displayName = name
     }
@@ -105,23 +103,15 @@ public final class Dataset {
     /// Reads a window of a band as raw Float32 values (no scaling, no nodata handling).
     /// `buffer` must hold `window.pixelCount` values, row-major.
     public func readRaw(band: Int, window: Window, into buffer: UnsafeMutablePointer<Float>) throws {
-        let b = try bandHandle(band)
-        GDAL.resetError()
-        let err = GDALRasterIOEx(b, GF_Read, Int32(window.col), Int32(window.row), Int32(window.width), Int32(window.height),
-                                 buffer, Int32(window.width), Int32(window.height), GDT_Float32, 0, 0, nil)
-        if err != CE_None {
-            throw GDALError.last("read \(window) of band \(band)", path: displayName)
-        }
+        try readRaw(band: band, window: window, type: .float32, into: UnsafeMutableRawPointer(buffer))
     }
 
     /// Reads a window of a band as raw values of `type` (e.g. `.uint32` zone ids) into `buffer`.
     public func readRaw(band: Int, window: Window, type: PixelType, into buffer: UnsafeMutableRawPointer) throws {
         let b = try bandHandle(band)
-        GDAL.resetError()
-        let err = GDALRasterIOEx(b, GF_Read, Int32(window.col), Int32(window.row), Int32(window.width), Int32(window.height),
-                                 buffer, Int32(window.width), Int32(window.height), type.gdal, 0, 0, nil)
-        if err != CE_None {
-            throw GDALError.last("read \(window) of band \(band)", path: displayName)
+        try GDAL.check("read \(window) of band \(band)", path: displayName) {
+            GDALRasterIOEx(b, GF_Read, Int32(window.col), Int32(window.row), Int32(window.width), Int32(window.height),
+                           buffer, Int32(window.width), Int32(window.height), type.gdal, 0, 0, nil)
         }
     }
 
@@ -150,13 +140,11 @@ public final class Dataset {
         let start = buffer + (inside.row - window.row) * window.width + (inside.col - window.col)
         let stride = MemoryLayout<Float>.stride
         var map = bands.map { Int32($0) }
-        GDAL.resetError()
-        let err = GDALDatasetRasterIOEx(handle, GF_Read, Int32(inside.col), Int32(inside.row), Int32(inside.width), Int32(inside.height),
-                                        start, Int32(inside.width), Int32(inside.height), GDT_Float32,
-                                        Int32(map.count), &map, Int64(stride), Int64(stride * window.width), Int64(stride * n), nil)
-        if err != CE_None {
-            let list = bands.count == 1 ? "band \(bands[0])" : "bands \(bands.map(String.init).joined(separator: ","))"
-            throw GDALError.last("read \(window) of \(list)", path: displayName)
+        let list = bands.count == 1 ? "band \(bands[0])" : "bands \(bands.map(String.init).joined(separator: ","))"
+        try GDAL.check("read \(window) of \(list)", path: displayName) {
+            GDALDatasetRasterIOEx(handle, GF_Read, Int32(inside.col), Int32(inside.row), Int32(inside.width), Int32(inside.height),
+                                  start, Int32(inside.width), Int32(inside.height), GDT_Float32,
+                                  Int32(map.count), &map, Int64(stride), Int64(stride * window.width), Int64(stride * n), nil)
         }
     }
 }

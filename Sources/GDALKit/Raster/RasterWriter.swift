@@ -18,24 +18,21 @@ public final class RasterWriter {
         var options = ["TILED=YES", "BLOCKXSIZE=\(blockSize)", "BLOCKYSIZE=\(blockSize)", "COMPRESS=\(compress)", "BIGTIFF=IF_SAFER"]
         if bands > 1 { options.append("INTERLEAVE=BAND") }
         options += extraOptions
-        GDAL.resetError()
-        let h = GDAL.withStringList(options) { opts in
-            GDALCreate(driver, path, Int32(grid.width), Int32(grid.height), Int32(bands), type.gdal, opts)
+        let h = try GDAL.make("create raster", path: path) {
+            GDAL.withStringList(options) { opts in
+                GDALCreate(driver, path, Int32(grid.width), Int32(grid.height), Int32(bands), type.gdal, opts)
+            }
         }
-        guard let h else { throw GDALError.last("create raster", path: path) }
         dataset = Dataset(owning: h, path: path)
         self.path = path
         bandCount = bands
         var gt = grid.transform.gdal
-        GDAL.resetError()
-        guard GDALSetGeoTransform(h, &gt) == CE_None, GDALSetProjection(h, grid.crsWKT) == CE_None else {
-            throw GDALError.last("set georeferencing", path: path)
-        }
+        try GDAL.check("set georeferencing", path: path) { GDALSetGeoTransform(h, &gt) }
+        try GDAL.check("set georeferencing", path: path) { GDALSetProjection(h, grid.crsWKT) }
         if let nodata {
             for b in 1...bands {
-                guard GDALSetRasterNoDataValue(GDALGetRasterBand(h, Int32(b)), nodata) == CE_None else {
-                    throw GDALError.last("set nodata", path: path)
-                }
+                let band = try dataset.bandHandle(b)
+                try GDAL.check("set nodata", path: path) { GDALSetRasterNoDataValue(band, nodata) }
             }
         }
     }
@@ -43,29 +40,26 @@ public final class RasterWriter {
     /// Writes `buffer` (row-major Float32, window.pixelCount values) into a band.
     public func write(band: Int, window: Window, from buffer: UnsafePointer<Float>) throws {
         let b = try dataset.bandHandle(band)
-        GDAL.resetError()
-        let err = GDALRasterIOEx(b, GF_Write, Int32(window.col), Int32(window.row), Int32(window.width), Int32(window.height),
-                                 UnsafeMutableRawPointer(mutating: buffer), Int32(window.width), Int32(window.height),
-                                 GDT_Float32, 0, 0, nil)
-        if err != CE_None { throw GDALError.last("write \(window) of band \(band)", path: path) }
+        try GDAL.check("write \(window) of band \(band)", path: path) {
+            GDALRasterIOEx(b, GF_Write, Int32(window.col), Int32(window.row), Int32(window.width), Int32(window.height),
+                           UnsafeMutableRawPointer(mutating: buffer), Int32(window.width), Int32(window.height),
+                           GDT_Float32, 0, 0, nil)
+        }
     }
 
     /// Declares a scale factor on every band (physical = raw · scale + offset).
     public func setScale(_ scale: Double, offset: Double = 0) throws {
         for b in 1...bandCount {
             let h = try dataset.bandHandle(b)
-            GDALSetRasterScale(h, scale)
-            GDALSetRasterOffset(h, offset)
+            try GDAL.check("set scale of band \(b)", path: path) { GDALSetRasterScale(h, scale) }
+            try GDAL.check("set offset of band \(b)", path: path) { GDALSetRasterOffset(h, offset) }
         }
     }
 
     /// Flushes caches to disk; errors here are write errors (disk full, ...).
     public func flush() throws {
-        GDAL.resetError()
-        GDALFlushCache(dataset.handle)
-        if CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal {
-            throw GDALError.last("write", path: path)
-        }
+        // GDAL 3.6's GDALFlushCache returns nothing: a failure shows only in the error state.
+        try GDAL.checkLastError("write", path: path) { GDALFlushCache(dataset.handle) }
     }
 }
 
@@ -82,19 +76,16 @@ public enum COG {
                     "-co", "NUM_THREADS=\(threads.map(String.init) ?? "ALL_CPUS")", "-co", "BIGTIFF=IF_SAFER"]
         if let band { args += ["-b", "\(band)"] }
         for o in extraOptions { args += ["-co", o] }
-        GDAL.resetError()
-        let options = GDAL.withStringList(args) { GDALTranslateOptionsNew($0, nil) }
-        guard let options else { throw GDALError.last("set up COG writing", path: path) }
+        let options = try GDAL.make("set up COG writing", path: path) {
+            GDAL.withStringList(args) { GDALTranslateOptionsNew($0, nil) }
+        }
         defer { GDALTranslateOptionsFree(options) }
         var usage: Int32 = 0
-        guard let out = GDALTranslate(path, source.handle, options, &usage) else {
-            throw GDALError.last("write Cloud-Optimized GeoTIFF", path: path)
+        let out = try GDAL.make("write Cloud-Optimized GeoTIFF", path: path) {
+            GDALTranslate(path, source.handle, options, &usage)
         }
-        GDAL.resetError()
-        GDALClose(out)
-        if let msg = GDAL.lastErrorMessage(), CPLGetLastErrorType() == CE_Failure {
-            throw GDALError(operation: "write Cloud-Optimized GeoTIFF", path: path, message: msg)
-        }
+        // The COG is finished (overviews, final layout) on close, which returns nothing in GDAL 3.6.
+        try GDAL.checkLastError("write Cloud-Optimized GeoTIFF", path: path) { GDALClose(out) }
     }
 
     /// Halvings until the longest side is at most 256 pixels; at least 1.

@@ -11,11 +11,11 @@ public enum Rasterizer {
         var bands: [Int32] = [Int32(band)]
         var handles: [OGRGeometryH?] = geometries.map { $0.handle }
         var burn = values
-        GDAL.resetError()
-        let err = handles.withUnsafeMutableBufferPointer { hs in
-            GDALRasterizeGeometries(dataset.handle, 1, &bands, Int32(hs.count), hs.baseAddress,
-                                    nil, nil, &burn, nil, nil, nil)
+        try GDAL.check("rasterize polygons", path: dataset.displayName) {
+            handles.withUnsafeMutableBufferPointer { hs in
+                GDALRasterizeGeometries(dataset.handle, 1, &bands, Int32(hs.count), hs.baseAddress,
+                                        nil, nil, &burn, nil, nil, nil)
+            }
         }
-        if err != CE_None { throw GDALError.last("rasterize polygons", path: dataset.displayName) }
     }
 }

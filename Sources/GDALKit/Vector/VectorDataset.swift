@@ -6,16 +6,14 @@ import Glibc
 /// An OGR vector dataset opened read-only (GeoPackage, Shapefile, GeoJSON, ...).
 /// Not shared between threads.
 public final class VectorDataset {
-    public let handle: GDALDatasetH
+    let handle: GDALDatasetH
     public let path: String
 
     public init(path: String) throws {
         GDAL.initialize()
-        GDAL.resetError()
-        guard let h = GDALOpenEx(path, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR), nil, nil, nil) else {
-            throw GDALError.last("open vector", path: path, fallback: "not a vector file GDAL can open")
+        handle = try GDAL.make("open vector", path: path, fallback: "not a vector file GDAL can open") {
+            GDALOpenEx(path, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR), nil, nil, nil)
         }
-        handle = h
         self.path = path
     }
 
@@ -92,13 +90,15 @@ public final class VectorLayer {
         }
         OGR_L_ResetReading(handle)
         var out: [VectorFeature] = []
-        while let feat = OGR_L_GetNextFeature(handle) {
+        while let feat = try GDAL.next("read layer '\(name)'", path: path, { OGR_L_GetNextFeature(handle) }) {
             defer { OGR_F_Destroy(feat) }
             var values: [String: String] = [:]
             for (name, i) in indices {
                 values[name] = OGR_F_IsFieldSetAndNotNull(feat, i) != 0 ? String(cString: OGR_F_GetFieldAsString(feat, i)) : ""
             }
-            let geom = OGR_F_GetGeometryRef(feat).flatMap { OGR_G_Clone($0) }.map { Geometry(owning: $0) }
+            let geom = try OGR_F_GetGeometryRef(feat).map { g in
+                Geometry(owning: try GDAL.make("copy geometry", path: path, fallback: "out of memory") { OGR_G_Clone(g) })
+            }
             out.append(VectorFeature(fid: OGR_F_GetFID(feat), fields: values, geometry: geom))
         }
         return out
@@ -107,17 +107,14 @@ public final class VectorLayer {
 
 /// An owned OGR geometry.
 public final class Geometry {
-    public let handle: OGRGeometryH
+    let handle: OGRGeometryH
 
-    public init(owning handle: OGRGeometryH) { self.handle = handle }
+    init(owning handle: OGRGeometryH) { self.handle = handle }
     deinit { OGR_G_DestroyGeometry(handle) }
 
     /// Reprojects in place; `path` names the file the geometry came from in errors.
     public func transform(_ ct: CoordinateTransform, path: String = "") throws {
-        GDAL.resetError()
-        guard OGR_G_Transform(handle, ct.handle) == OGRERR_NONE else {
-            throw GDALError.last("reproject geometry", path: path)
-        }
+        try GDAL.check("reproject geometry", path: path, fallback: GDAL.noMessage) { OGR_G_Transform(handle, ct.handle) }
     }
 
     /// Area in the CRS's squared units (planar).
@@ -125,40 +122,73 @@ public final class Geometry {
 
     /// The union of several geometries (a dissolve), via OGR's cascaded union.
     public static func union(_ parts: [Geometry], path: String = "") throws -> Geometry {
-        guard let collection = OGR_G_CreateGeometry(wkbMultiPolygon) else {
-            throw GDALError(operation: "dissolve", path: path, message: "cannot create geometry")
+        let collection = try GDAL.make("dissolve", path: path, fallback: "cannot create geometry") {
+            OGR_G_CreateGeometry(wkbMultiPolygon)
         }
         defer { OGR_G_DestroyGeometry(collection) }
         for p in parts {
             let t = OGR_GT_Flatten(OGR_G_GetGeometryType(p.handle))
             if t == wkbMultiPolygon {
                 for i in 0..<OGR_G_GetGeometryCount(p.handle) {
-                    OGR_G_AddGeometry(collection, OGR_G_GetGeometryRef(p.handle, i))
+                    try GDAL.check("dissolve", path: path) { OGR_G_AddGeometry(collection, OGR_G_GetGeometryRef(p.handle, i)) }
                 }
             } else {
-                OGR_G_AddGeometry(collection, p.handle)
+                try GDAL.check("dissolve", path: path) { OGR_G_AddGeometry(collection, p.handle) }
             }
         }
-        GDAL.resetError()
-        guard let u = OGR_G_UnionCascaded(collection) else {
-            throw GDALError.last("dissolve", path: path, fallback: "union of polygons failed")
-        }
-        return Geometry(owning: u)
+        return Geometry(owning: try GDAL.make("dissolve", path: path, fallback: "union of polygons failed") {
+            OGR_G_UnionCascaded(collection)
+        })
     }
 }
 
 extension Geometry {
     /// A geometry from WKT text.
     public convenience init(wkt: String) throws {
-        var h: OGRGeometryH? = nil
         var text: UnsafeMutablePointer<CChar>? = strdup(wkt)
         let start = text
         defer { free(start) }
         GDAL.initialize()
-        GDAL.resetError()
-        guard OGR_G_CreateFromWkt(&text, nil, &h) == OGRERR_NONE, let h else {
-            throw GDALError.last("parse WKT", path: "", fallback: "not a WKT geometry")
+        let h = try GDAL.make("parse WKT", path: "", fallback: "not a WKT geometry") { () -> OGRGeometryH? in
+            var h: OGRGeometryH? = nil
+            return OGR_G_CreateFromWkt(&text, nil, &h) == OGRERR_NONE ? h : nil
         }
         self.init(owning: h)
+    }
+
+    /// A geometry from ISO WKB (either byte order); `path` names the file it came from in errors.
+    /// With `wkb`, geometries travel between threads as plain (Sendable) bytes.
+    public convenience init(wkb: [UInt8], path: String = "") throws {
+        GDAL.initialize()
+        guard !wkb.isEmpty else {
+            throw GDALError(operation: "parse WKB", path: path, message: "no bytes")
+        }
+        let h = try GDAL.make("parse WKB", path: path, fallback: "not a WKB geometry") { () -> OGRGeometryH? in
+            var h: OGRGeometryH? = nil
+            let err = wkb.withUnsafeBytes { OGR_G_CreateFromWkbEx($0.baseAddress, nil, &h, $0.count) }
+            return err == OGRERR_NONE ? h : nil
+        }
+        self.init(owning: h)
+    }
+
+    /// The geometry as ISO WKB, little-endian (NDR).
+    public var wkb: [UInt8] {
+        get throws {
+            var bytes = [UInt8](repeating: 0, count: OGR_G_WkbSizeEx(handle))
+            try GDAL.check("export WKB", path: "") {
+                bytes.withUnsafeMutableBufferPointer { OGR_G_ExportToIsoWkb(handle, wkbNDR, $0.baseAddress) }
+            }
+            return bytes
+        }
+    }
+
+    /// The geometry as ISO WKT (for messages and tests).
+    public var wkt: String {
+        get throws {
+            var out: UnsafeMutablePointer<CChar>? = nil
+            defer { VSIFree(out) }
+            try GDAL.check("export WKT", path: "") { OGR_G_ExportToIsoWkt(handle, &out) }
+            return out.map { String(cString: $0) } ?? ""
+        }
     }
 }

@@ -2,7 +2,7 @@ import CGDAL
 
 /// A vector dataset being written (e.g. a GeoPackage), layer by layer.
 public final class VectorWriter {
-    public private(set) var handle: GDALDatasetH?
+    private(set) var handle: GDALDatasetH?
     public let path: String
 
     public enum FieldType { case string, integer64, real }
@@ -15,32 +15,31 @@ public final class VectorWriter {
         guard let d = GDALGetDriverByName(driver) else {
             throw GDALError(operation: "create vector", path: path, message: "GDAL has no \(driver) driver")
         }
-        GDAL.resetError()
-        guard let h = GDALCreate(d, path, 0, 0, 0, GDT_Unknown, nil) else {
-            throw GDALError.last("create vector", path: path)
-        }
-        handle = h
+        handle = try GDAL.make("create vector", path: path) { GDALCreate(d, path, 0, 0, 0, GDT_Unknown, nil) }
         self.path = path
     }
 
     deinit { if let handle { GDALClose(handle) } }
 
+    /// The open handle; throws once `close()` has run.
+    func openHandle(_ operation: String) throws -> GDALDatasetH {
+        guard let handle else { throw GDALError(operation: operation, path: path, message: "the file is already closed") }
+        return handle
+    }
+
     /// Closes the file, reporting a failure to write it (disk full, ...).
     public func close() throws {
         guard let h = handle else { return }
         handle = nil
-        GDAL.resetError()
-        GDALClose(h)
-        if CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal {
-            throw GDALError.last("write", path: path)
-        }
+        // GDAL 3.6's GDALClose returns nothing: a failure shows only in the error state.
+        try GDAL.checkLastError("write", path: path) { GDALClose(h) }
     }
 
     /// Creates a polygon layer with the given fields (in order).
     public func createLayer(_ name: String, srs: SpatialReference?, fields: [(String, FieldType)]) throws -> Layer {
-        GDAL.resetError()
-        guard let l = GDALDatasetCreateLayer(handle!, name, srs?.handle, wkbMultiPolygon, nil) else {
-            throw GDALError.last("create layer '\(name)'", path: path)
+        let h = try openHandle("create layer '\(name)'")
+        let l = try GDAL.make("create layer '\(name)'", path: path) {
+            GDALDatasetCreateLayer(h, name, srs?.handle, wkbMultiPolygon, nil)
         }
         for (fname, type) in fields {
             let t: OGRFieldType
@@ -49,27 +48,25 @@ public final class VectorWriter {
             case .integer64: t = OFTInteger64
             case .real: t = OFTReal
             }
-            let defn = OGR_Fld_Create(fname, t)
+            let defn = try GDAL.make("create field '\(fname)'", path: path, fallback: "out of memory") { OGR_Fld_Create(fname, t) }
             defer { OGR_Fld_Destroy(defn) }
-            guard OGR_L_CreateField(l, defn, 1) == OGRERR_NONE else {
-                throw GDALError.last("create field '\(fname)'", path: path)
-            }
+            try GDAL.check("create field '\(fname)'", path: path, fallback: GDAL.noMessage) { OGR_L_CreateField(l, defn, 1) }
         }
         return Layer(handle: l, owner: self)
     }
 
-    /// Wraps many writes in one transaction (much faster for GeoPackage).
+    /// Wraps many writes in one transaction (much faster for GeoPackage). A failure of the
+    /// body or of the commit rolls the transaction back and is rethrown.
     public func transaction(_ body: () throws -> Void) throws {
-        GDALDatasetStartTransaction(handle!, 0)
+        let h = try openHandle("write")
+        try GDAL.check("start a transaction", path: path) { GDALDatasetStartTransaction(h, 0) }
         do {
             try body()
+            try GDAL.check("write", path: path, fallback: GDAL.noMessage) { GDALDatasetCommitTransaction(h) }
         } catch {
-            GDALDatasetRollbackTransaction(handle!)
+            // Best effort: the error being thrown is the one that matters.
+            _ = GDALDatasetRollbackTransaction(h)
             throw error
-        }
-        GDAL.resetError()
-        guard GDALDatasetCommitTransaction(handle!) == OGRERR_NONE else {
-            throw GDALError.last("write", path: path)
         }
     }
 
@@ -82,12 +79,16 @@ public final class VectorWriter {
         }
 
         public func add(_ values: [(String, FieldValue)], geometry: Geometry?) throws {
-            guard let f = OGR_F_Create(OGR_L_GetLayerDefn(handle)) else {
-                throw GDALError(operation: "create feature", path: owner.path, message: "out of memory")
+            let path = owner.path
+            let f = try GDAL.make("create feature", path: path, fallback: "out of memory") {
+                OGR_F_Create(OGR_L_GetLayerDefn(handle))
             }
             defer { OGR_F_Destroy(f) }
             for (name, v) in values {
                 let i = OGR_F_GetFieldIndex(f, name)
+                guard i >= 0 else {
+                    throw GDALError(operation: "write feature", path: path, message: "the layer has no field named '\(name)'")
+                }
                 switch v {
                 case .string(let s): OGR_F_SetFieldString(f, i, s)
                 case .integer(let n): OGR_F_SetFieldInteger64(f, i, n)
@@ -95,13 +96,14 @@ public final class VectorWriter {
                 }
             }
             if let g = geometry {
-                let multi = OGR_G_ForceToMultiPolygon(OGR_G_Clone(g.handle))
-                OGR_F_SetGeometryDirectly(f, multi)
+                let clone = try GDAL.make("write feature", path: path, fallback: "out of memory") { OGR_G_Clone(g.handle) }
+                let multi = try GDAL.make("write feature", path: path, fallback: "cannot make a multipolygon") {
+                    OGR_G_ForceToMultiPolygon(clone)
+                }
+                // SetGeometryDirectly takes ownership of `multi`, even when it fails.
+                try GDAL.check("write feature", path: path) { OGR_F_SetGeometryDirectly(f, multi) }
             }
-            GDAL.resetError()
-            guard OGR_L_CreateFeature(handle, f) == OGRERR_NONE else {
-                throw GDALError.last("write feature", path: owner.path)
-            }
+            try GDAL.check("write feature", path: path, fallback: GDAL.noMessage) { OGR_L_CreateFeature(handle, f) }
         }
     }
 }
