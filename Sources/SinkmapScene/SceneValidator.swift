@@ -82,15 +82,15 @@ public enum SceneValidator {
 
             let table = try parameterTable()
             let zonesPath = try existing(scene.zones.path, "zones.path")
-            let zones = try zoneHierarchy(zonesPath, grid: grid, srs: srs)
+            let (zones, zoneShapes) = try zoneHierarchy(zonesPath, grid: grid, srs: srs)
             note("zones", zonesPath)
             var redlinePath: String?
+            var redlineShapes: LayerShapes?
             if let r = scene.redline {
                 let p = try existing(r.path, "redline")
-                try gdal("redline", r.path) {
-                    let ds = try VectorDataset(path: p)
-                    let layer = try ds.layer(r.layer)
-                    if let lsrs = layer.spatialReference { _ = try CoordinateTransform(from: lsrs, to: srs) }
+                redlineShapes = try gdal("redline", r.path) {
+                    let layer = try VectorDataset(path: p).layer(r.layer)
+                    return try LayerShapes.read(try layer.features(fields: []), layer: layer, grid: srs)
                 }
                 note("redline", p)
                 redlinePath = p
@@ -99,8 +99,8 @@ public enum SceneValidator {
                 scene: scene, grid: grid, crsName: srs.name, crsEPSG: srs.epsg, isGeographic: srs.isGeographic,
                 ellipsoid: srs.ellipsoid, landcover: landcover, ndvi: ndvi, temperature: temperature,
                 precipitation: precipitation, radiation: radiation, canopy: canopy, table: table, zones: zones,
-                zonesPath: zonesPath, zonesLayer: scene.zones.layer, redlinePath: redlinePath,
-                redlineLayer: scene.redline?.layer, inputFiles: inputs)
+                zonesPath: zonesPath, zonesLayer: scene.zones.layer, zoneShapes: zoneShapes, redlinePath: redlinePath,
+                redlineLayer: scene.redline?.layer, redlineShapes: redlineShapes, inputFiles: inputs)
         }
 
         func targetGrid() throws -> Grid {
@@ -153,9 +153,10 @@ public enum SceneValidator {
             }
         }
 
-        func zoneHierarchy(_ path: String, grid: Grid, srs: SpatialReference) throws -> ZoneHierarchy {
+        /// The zone layer, read once: the hierarchy from its attributes and its polygons.
+        func zoneHierarchy(_ path: String, grid: Grid, srs: SpatialReference) throws -> (ZoneHierarchy, LayerShapes) {
             let z = scene.zones
-            let features: [VectorFeature] = try gdal("zones", z.path) {
+            let (features, shapes): ([VectorFeature], LayerShapes) = try gdal("zones", z.path) {
                 let ds = try VectorDataset(path: path)
                 let layer = try ds.layer(z.layer)
                 let fields = layer.fieldNames
@@ -168,11 +169,11 @@ public enum SceneValidator {
                         }
                     }
                 }
-                if let lsrs = layer.spatialReference { _ = try CoordinateTransform(from: lsrs, to: srs) }
                 let wanted = z.levels.flatMap { [$0.idField] + ($0.labelField.map { [$0] } ?? []) }
-                return try layer.features(fields: wanted)
+                let features = try layer.features(fields: wanted)
+                return (features, try LayerShapes.read(features, layer: layer, grid: srs))
             }
-            return try ZoneHierarchy.build(features: features, levels: z.levels, source: shown)
+            return (try ZoneHierarchy.build(features: features, levels: z.levels, source: shown), shapes)
         }
     }
 }

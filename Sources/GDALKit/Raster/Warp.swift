@@ -26,22 +26,16 @@ public struct Footprint: Sendable {
 public enum Warp {
     /// The input's extent and resolution in the grid's CRS (GDALSuggestedWarpOutput2).
     public static func footprint(of ds: Dataset, in grid: Grid) throws -> Footprint {
-        GDAL.resetError()
-        let transformer = GDAL.withStringList(["DST_SRS=" + grid.crsWKT]) { opts in
-            GDALCreateGenImgProjTransformer2(ds.handle, nil, opts)
-        }
-        guard let transformer else {
-            throw GDALError.last("transform to the grid's CRS", path: ds.displayName,
-                                 fallback: "the raster's CRS cannot be transformed to the grid's")
+        let transformer = try GDAL.make("transform to the grid's CRS", path: ds.displayName,
+                                        fallback: "the raster's CRS cannot be transformed to the grid's") {
+            GDAL.withStringList(["DST_SRS=" + grid.crsWKT]) { opts in GDALCreateGenImgProjTransformer2(ds.handle, nil, opts) }
         }
         defer { GDALDestroyGenImgProjTransformer(transformer) }
         var gt = [Double](repeating: 0, count: 6)
         var px: Int32 = 0, ln: Int32 = 0
         var extent = [Double](repeating: 0, count: 4)
-        GDAL.resetError()
-        let err = GDALSuggestedWarpOutput2(ds.handle, GDALGenImgProjTransform, transformer, &gt, &px, &ln, &extent, 0)
-        guard err == CE_None else {
-            throw GDALError.last("transform to the grid's CRS", path: ds.displayName)
+        try GDAL.check("transform to the grid's CRS", path: ds.displayName) {
+            GDALSuggestedWarpOutput2(ds.handle, GDALGenImgProjTransform, transformer, &gt, &px, &ln, &extent, 0)
         }
         return Footprint(bounds: (extent[0], extent[1], extent[2], extent[3]),
                          resolution: (abs(gt[1]) * abs(gt[5])).squareRoot())
@@ -59,17 +53,12 @@ public enum Warp {
                     "-r", resampling.rawValue, "-et", "0", "-ot", "Float32", "-dstnodata", "nan"]
         if let nd = srcNodata { args += ["-srcnodata", "\(nd)"] }
         let memPath = "/vsimem/sinkmap-warp-\(UInt64.random(in: 0...UInt64.max)).vrt"
-        GDAL.resetError()
-        let options = GDAL.withStringList(args) { GDALWarpAppOptionsNew($0, nil) }
-        guard let options else { throw GDALError.last("set up warping", path: path) }
+        let options = try GDAL.make("set up warping", path: path) { GDAL.withStringList(args) { GDALWarpAppOptionsNew($0, nil) } }
         defer { GDALWarpAppOptionsFree(options) }
         var src: GDALDatasetH? = ds.handle
         var usage: Int32 = 0
-        GDAL.resetError()
-        guard let out = GDALWarp(memPath, nil, 1, &src, options, &usage) else {
-            throw GDALError.last("warp onto the target grid", path: path)
-        }
-        GDALClose(out)
+        let out = try GDAL.make("warp onto the target grid", path: path) { GDALWarp(memPath, nil, 1, &src, options, &usage) }
+        try GDAL.checkLastError("warp onto the target grid", path: path) { GDALClose(out) }
         defer { VSIUnlink(memPath) }
         var length: vsi_l_offset = 0
         guard let bytes = VSIGetMemFileBuffer(memPath, &length, 0) else {

@@ -7,16 +7,14 @@ import SinkmapScene
 /// the zone layer's CRS.
 public enum OneMapWriter {
     public static func write(_ scene: PreparedScene, rolled: [[[ZoneTotals]]], to path: String) throws {
-        let ds = try VectorDataset(path: scene.zonesPath)
-        let layer = try ds.layer(scene.zonesLayer)
-        let srs = layer.spatialReference
-        let features = try layer.features(fields: [])
+        let shapes = scene.zoneShapes
+        let srs = try shapes.crsWKT.map { try SpatialReference(definition: $0) }
         let h = scene.zones
 
         // Finest geometries: the union of the features of each finest unit.
         var finestParts = [[Geometry]](repeating: [], count: h.finestCount)
-        for (i, f) in features.enumerated() {
-            if let g = f.geometry { finestParts[h.featureToFinest[i]].append(g) }
+        for (i, wkb) in shapes.native.enumerated() {
+            if let wkb { finestParts[h.featureToFinest[i]].append(try Geometry(wkb: wkb, path: scene.zonesPath)) }
         }
         let finest: [Geometry?] = try finestParts.map { parts in
             parts.isEmpty ? nil : (parts.count == 1 ? parts[0] : try Geometry.union(parts, path: scene.zonesPath))

@@ -1,5 +1,6 @@
 import Foundation
 import GDALKit
+import SinkmapScene
 
 /// Mergeable statistics of one polygon over a band: count, sum, area, min, max.
 public struct BandStats: Sendable, Equatable {
@@ -39,11 +40,13 @@ public struct ZonalStatistics: Sendable {
         let grid = try ds.grid()
         let srs = try SpatialReference(definition: grid.crsWKT)
         let layer = try VectorDataset(path: zones).layer(layerName)
-        let ids = try layer.features(fields: idField.map { [$0] } ?? []).map { f in idField.map { f.fields[$0] ?? "" } ?? String(f.fid) }
+        let features = try layer.features(fields: idField.map { [$0] } ?? [])
+        let ids = features.map { f in idField.map { f.fields[$0] ?? "" } ?? String(f.fid) }
+        let shapes = try LayerShapes.read(features, layer: layer, grid: srs)
 
         let burnt = FileManager.default.temporaryDirectory.path + "/sinkmap-zonal-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tif"
         defer { try? FileManager.default.removeItem(atPath: burnt) }
-        try ZoneRasters.burn(layer, into: burnt, grid: grid, type: .uint32) { Double($0 + 1) }
+        try ZoneRasters.burn(shapes.onGrid, path: zones, into: burnt, grid: grid, type: .uint32) { Double($0 + 1) }
 
         let area = PixelArea(grid: grid, isGeographic: srs.isGeographic, semiMajor: srs.ellipsoid.semiMajor,
                              inverseFlattening: srs.ellipsoid.inverseFlattening,
