@@ -76,6 +76,12 @@ public struct ZoneLevel: Sendable, Equatable {
     public var name: String
     public var idField: String
     public var labelField: String?
+
+    public init(name: String, idField: String, labelField: String? = nil) {
+        self.name = name
+        self.idField = idField
+        self.labelField = labelField
+    }
 }
 
 public struct ZonesSpec: Sendable, Equatable {

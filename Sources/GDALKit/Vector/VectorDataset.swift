@@ -50,6 +50,12 @@ public struct VectorFeature {
     public var fields: [String: String]
     /// Owned clone of the feature's geometry (nil when it has none).
     public var geometry: Geometry?
+
+    public init(fid: Int64, fields: [String: String], geometry: Geometry? = nil) {
+        self.fid = fid
+        self.fields = fields
+        self.geometry = geometry
+    }
 }
 
 /// A layer of a `VectorDataset`; keeps its dataset alive.

@@ -1,0 +1,154 @@
+import Foundation
+import GDALKit
+import SinkmapEngine
+import SinkmapKernels
+import SinkmapScene
+import Testing
+import TestSupport
+
+/// The accounting schema: slot layout, quantities and their units, the accumulator's
+/// sums against a direct computation, partials that merge and travel as JSON.
+@Suite struct SlotLayoutTests {
+    @Test func slotsAreABijectionOntoTheKeys() {
+        let layout = SlotLayout(units: 7)
+        #expect(layout.ecosystems == Ecosystem.allCases.count)
+        #expect(layout.count == 7 * Ecosystem.allCases.count * 2)
+        var seen = Set<Int>()
+        for u in 0..<7 {
+            for e in 0..<layout.ecosystems {
+                for red in [false, true] {
+                    let s = layout.slot(unit: u, ecosystem: e, inRedline: red)
+                    #expect((0..<layout.count).contains(s))
+                    #expect(seen.insert(s).inserted, "slot \(s) given twice")
+                    let k = layout.key(of: s)
+                    #expect(k.unit == u && k.ecosystem == e && k.inRedline == red)
+                    // A unit's slots are contiguous, in part order.
+                    #expect(s == u * layout.slotsPerUnit + layout.partIndex(ecosystem: e, inRedline: red))
+                }
+            }
+        }
+        #expect(seen.count == layout.count)
+    }
+}
+
+@Suite struct QuantityTests {
+    @Test func conversionsToTableUnits() {
+        // 1 ha = 10⁴ m² = 10¹⁰ micro-m²; 1 tC = 10⁶ gC = 10¹² micro-gC; Mg C/ha · m²: 10⁴ per tC.
+        #expect(Quantity.area.value(10_000_000_000) == 1)
+        #expect(Quantity.npp.value(1_000_000_000_000) == 1)
+        #expect(Quantity.carbon.value(10_000_000_000) == 1)
+        #expect(Quantity.area.text(15_000_000_000) == "1.5")
+        #expect(Quantity.nep.text(-2_500_000) == "-0.0000025")
+        #expect(Quantity.carbon.text(123) == "0.0000000123")
+        #expect(abs(Quantity.co2e(12) - 44) < 1e-12)
+        var t = ZoneTotals()
+        t.nep = 3_000_000_000_000
+        #expect(t.value(.nep) == 3 && t.nepTonnes == 3)
+    }
+}
+
+@Suite struct AccumulatorTests {
+    /// A tile of random outputs, zones, classes and red line, with a few nodata values.
+    struct Tile {
+        let width = 37, rows = 23, row0 = 5
+        var classIndex: [Int32] = [], zone: [UInt32] = [], red: [UInt8] = []
+        var npp: [Float] = [], rh: [Float] = [], nep: [Float] = [], carbon: [Float] = []
+        let rowArea: [Double]
+        let classEcosystem: [Int32] = [0, 2, 2, 5, 7]
+
+        init(seed: UInt64) {
+            var g = SeededGenerator(seed: seed)
+            rowArea = (0..<40).map { _ in Double.random(in: 800...1000, using: &g) }
+            for _ in 0..<(width * rows) {
+                classIndex.append(Int32.random(in: -1...4, using: &g))
+                zone.append(UInt32.random(in: 0...3, using: &g))
+                red.append(UInt8.random(in: 0...1, using: &g))
+                let v = { (lo: Float, hi: Float) -> Float in Int.random(in: 0..<10, using: &g) == 0 ? .nan : Float.random(in: lo...hi, using: &g) }
+                npp.append(v(0, 1500)); rh.append(v(0, 900)); nep.append(v(-500, 900)); carbon.append(v(0, 300))
+            }
+        }
+
+        func add(to acc: inout ZonalAccumulator, rows range: Range<Int>? = nil) {
+            let r = range ?? 0..<rows
+            let off = r.lowerBound * width
+            classIndex.withUnsafeBufferPointer { k in zone.withUnsafeBufferPointer { z in red.withUnsafeBufferPointer { rl in
+            npp.withUnsafeBufferPointer { a in rh.withUnsafeBufferPointer { b in nep.withUnsafeBufferPointer { c in
+            carbon.withUnsafeBufferPointer { d in rowArea.withUnsafeBufferPointer { area in classEcosystem.withUnsafeBufferPointer { eco in
+                acc.add(width: width, rows: r.count, row0: row0 + r.lowerBound, rowArea: area.baseAddress!,
+                        classIndex: k.baseAddress! + off, classEcosystem: eco.baseAddress!, zone: z.baseAddress! + off,
+                        redline: rl.baseAddress! + off, npp: a.baseAddress! + off, rh: b.baseAddress! + off,
+                        nep: c.baseAddress! + off, carbon: d.baseAddress! + off)
+            } } } } } } } } }
+        }
+    }
+
+    @Test func sumsMatchADirectComputation() {
+        let tile = Tile(seed: 11)
+        var acc = ZonalAccumulator(layout: SlotLayout(units: 3))
+        tile.add(to: &acc)
+        // Direct: per (unit, ecosystem, red) key, pixel counts and Double sums of value × area.
+        struct Key: Hashable { var unit: Int, eco: Int, red: Bool }
+        var pixels: [Key: Int64] = [:], sums: [Key: [Double]] = [:]
+        var outside: Int64 = 0, missing: Int64 = 0, counted = 0
+        for i in 0..<(tile.width * tile.rows) where tile.classIndex[i] >= 0 {
+            guard tile.zone[i] > 0 else { outside += 1; continue }
+            let key = Key(unit: Int(tile.zone[i]) - 1, eco: Int(tile.classEcosystem[Int(tile.classIndex[i])]), red: tile.red[i] != 0)
+            let area = tile.rowArea[tile.row0 + i / tile.width]
+            pixels[key, default: 0] += 1
+            var s = sums[key] ?? [0, 0, 0, 0, 0]
+            s[0] += area
+            for (j, v) in [tile.npp[i], tile.rh[i], tile.nep[i], tile.carbon[i]].enumerated() where !v.isNaN { s[j + 1] += Double(v) * area }
+            if tile.npp[i].isNaN { missing += 1 }
+            sums[key] = s
+            counted += 1
+        }
+        #expect(acc.leftOut.outsideZones == outside && acc.leftOut.monthlyInputNodata == missing)
+        var total: Int64 = 0
+        for slot in 0..<acc.layout.count {
+            let k = acc.layout.key(of: slot)
+            let key = Key(unit: k.unit, eco: k.ecosystem, red: k.inRedline)
+            let t = acc[slot: slot]
+            #expect(t.pixels == pixels[key, default: 0], "slot \(slot)")
+            total += t.pixels
+            guard let s = sums[key] else { #expect(t.isEmpty); continue }
+            // Each contribution is rounded once to 10⁻⁶: the error is at most 0.5·10⁻⁶ per pixel.
+            let tolerance = Double(t.pixels) * 0.5e-6 + 1e-9 * abs(s[1])
+            for (j, q) in [Quantity.area, .npp, .rh, .nep, .carbon].enumerated() {
+                #expect(abs(FixedPoint.value(t[q]) - s[j]) <= tolerance + 1e-9 * abs(s[j]), "slot \(slot) \(q)")
+            }
+        }
+        #expect(total == Int64(counted))
+    }
+
+    @Test func mergingSplitsGivesTheSameIntegers() {
+        let tile = Tile(seed: 12)
+        var whole = ZonalAccumulator(layout: SlotLayout(units: 3))
+        tile.add(to: &whole)
+        var top = ZonalAccumulator(layout: SlotLayout(units: 3)), bottom = top
+        tile.add(to: &top, rows: 0..<9)
+        tile.add(to: &bottom, rows: 9..<tile.rows)
+        var ab = top, ba = bottom
+        ab.merge(bottom)
+        ba.merge(top)
+        #expect(ab == whole && ba == whole)
+        #expect(top != whole)  // the split really split something
+    }
+
+    @Test func partialsTravelAsJSONAndRefuseOverlaps() throws {
+        let tile = Tile(seed: 13)
+        var sums = ZonalAccumulator(layout: SlotLayout(units: 3))
+        tile.add(to: &sums)
+        sums.leftOut.unknownCodes = [99: 30, 70000: 2]
+        let a = RunPartials(tileSize: 256, tileCount: 4, tiles: [2, 0], sums: sums)
+        let back = try JSONDecoder().decode(RunPartials.self, from: try JSONEncoder().encode(a))
+        #expect(back == a && back.tiles == [0, 2])
+        var merged = a
+        try merged.merge(RunPartials(tileSize: 256, tileCount: 4, tiles: [1, 3], sums: ZonalAccumulator(layout: sums.layout)))
+        #expect(merged.isComplete && merged.sums == sums)
+        #expect(throws: RunPartials.Mismatch.self) { try merged.merge(a) }
+        var other = a
+        #expect(throws: RunPartials.Mismatch.self) {
+            try other.merge(RunPartials(tileSize: 512, tileCount: 4, tiles: [1], sums: ZonalAccumulator(layout: sums.layout)))
+        }
+    }
+}
