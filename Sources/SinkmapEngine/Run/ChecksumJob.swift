@@ -30,13 +30,3 @@ final class ChecksumJob: @unchecked Sendable {
         return results
     }
 }
-
-/// Wall-clock laps.
-struct Stopwatch {
-    private var last = DispatchTime.now().uptimeNanoseconds
-    mutating func lap() -> Double {
-        let now = DispatchTime.now().uptimeNanoseconds
-        defer { last = now }
-        return Double(now - last) / 1e9
-    }
-}

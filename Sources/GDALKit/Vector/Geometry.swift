@@ -1,0 +1,90 @@
+import CGDAL
+import Glibc
+
+/// An owned OGR geometry.
+public final class Geometry {
+    let handle: OGRGeometryH
+
+    init(owning handle: OGRGeometryH) { self.handle = handle }
+    deinit { OGR_G_DestroyGeometry(handle) }
+
+    /// Reprojects in place; `path` names the file the geometry came from in errors.
+    public func transform(_ ct: CoordinateTransform, path: String = "") throws {
+        try GDAL.check("reproject geometry", path: path, fallback: GDAL.noMessage) { OGR_G_Transform(handle, ct.handle) }
+    }
+
+    /// Area in the CRS's squared units (planar).
+    public var area: Double { OGR_G_Area(handle) }
+
+    /// The union of several geometries (a dissolve), via OGR's cascaded union.
+    public static func union(_ parts: [Geometry], path: String = "") throws -> Geometry {
+        let collection = try GDAL.make("dissolve", path: path, fallback: "cannot create geometry") {
+            OGR_G_CreateGeometry(wkbMultiPolygon)
+        }
+        defer { OGR_G_DestroyGeometry(collection) }
+        for p in parts {
+            let t = OGR_GT_Flatten(OGR_G_GetGeometryType(p.handle))
+            if t == wkbMultiPolygon {
+                for i in 0..<OGR_G_GetGeometryCount(p.handle) {
+                    try GDAL.check("dissolve", path: path) { OGR_G_AddGeometry(collection, OGR_G_GetGeometryRef(p.handle, i)) }
+                }
+            } else {
+                try GDAL.check("dissolve", path: path) { OGR_G_AddGeometry(collection, p.handle) }
+            }
+        }
+        return Geometry(owning: try GDAL.make("dissolve", path: path, fallback: "union of polygons failed") {
+            OGR_G_UnionCascaded(collection)
+        })
+    }
+}
+
+extension Geometry {
+    /// A geometry from WKT text.
+    public convenience init(wkt: String) throws {
+        var text: UnsafeMutablePointer<CChar>? = strdup(wkt)
+        let start = text
+        defer { free(start) }
+        GDAL.initialize()
+        let h = try GDAL.make("parse WKT", path: "", fallback: "not a WKT geometry") { () -> OGRGeometryH? in
+            var h: OGRGeometryH? = nil
+            return OGR_G_CreateFromWkt(&text, nil, &h) == OGRERR_NONE ? h : nil
+        }
+        self.init(owning: h)
+    }
+
+    /// A geometry from ISO WKB (either byte order); `path` names the file it came from in errors.
+    /// With `wkb`, geometries travel between threads as plain (Sendable) bytes.
+    public convenience init(wkb: [UInt8], path: String = "") throws {
+        GDAL.initialize()
+        guard !wkb.isEmpty else {
+            throw GDALError(operation: "parse WKB", path: path, message: "no bytes")
+        }
+        let h = try GDAL.make("parse WKB", path: path, fallback: "not a WKB geometry") { () -> OGRGeometryH? in
+            var h: OGRGeometryH? = nil
+            let err = wkb.withUnsafeBytes { OGR_G_CreateFromWkbEx($0.baseAddress, nil, &h, $0.count) }
+            return err == OGRERR_NONE ? h : nil
+        }
+        self.init(owning: h)
+    }
+
+    /// The geometry as ISO WKB, little-endian (NDR).
+    public var wkb: [UInt8] {
+        get throws {
+            var bytes = [UInt8](repeating: 0, count: OGR_G_WkbSizeEx(handle))
+            try GDAL.check("export WKB", path: "") {
+                bytes.withUnsafeMutableBufferPointer { OGR_G_ExportToIsoWkb(handle, wkbNDR, $0.baseAddress) }
+            }
+            return bytes
+        }
+    }
+
+    /// The geometry as ISO WKT (for messages and tests).
+    public var wkt: String {
+        get throws {
+            var out: UnsafeMutablePointer<CChar>? = nil
+            defer { VSIFree(out) }
+            try GDAL.check("export WKT", path: "") { OGR_G_ExportToIsoWkt(handle, &out) }
+            return out.map { String(cString: $0) } ?? ""
+        }
+    }
+}
