@@ -54,6 +54,8 @@ struct RunCommand: ParsableCommand {
             print("Outputs in \(report.outDir): npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg summary.json")
             print(String(format: "Scene total: %lld pixels, %.2f ha, NPP %.3f tC/yr, Rh %.3f tC/yr, NEP %.3f tC/yr, carbon stock %.3f tC",
                          t.pixels, t.areaHectares, t.nppTonnes, t.rhTonnes, t.nepTonnes, t.carbonTonnes))
+            let dir = shellQuoted(out)
+            print("To look at them: gdalinfo -stats \(dir)/nep.tif   or   column -s, -t < \(dir)/zonal.csv | less -S")
         }
     }
 }
@@ -61,4 +63,11 @@ struct RunCommand: ParsableCommand {
 /// A warning on stderr, shown even with --quiet (SPEC: codes left out are listed on stderr).
 func warn(_ text: String) {
     FileHandle.standardError.write(Data("sinkmap: warning: \(text)\n".utf8))
+}
+
+/// `text` as one shell word (single-quoted when it holds anything but safe characters).
+func shellQuoted(_ text: String) -> String {
+    let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:@%")
+    if !text.isEmpty && text.allSatisfy(safe.contains) { return text }
+    return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
