@@ -45,6 +45,7 @@ do {
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
         let reader = TileReader(scene: scene, capacity: plan.capacity)
         let planes = UnsafeMutablePointer<Float>.allocate(capacity: 5 * plan.capacity)
+        var leftOut = LeftOut()
         defer { planes.deallocate() }
         while true {
             lock.lock()
@@ -55,7 +56,7 @@ do {
             let w = plan.tiles[t]
             let n = w.pixelCount
             do {
-                try reader.read(w)
+                try reader.read(w, leftOut: &leftOut)
                 let sources = [reader.ndvi + 6 * n, reader.temperature + 6 * n, reader.precipitation + 6 * n,
                                reader.radiation + 6 * n, reader.landcover]
                 for (b, s) in sources.enumerated() { (planes + b * n).update(from: s, count: n) }

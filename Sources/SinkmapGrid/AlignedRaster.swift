@@ -13,8 +13,11 @@ public struct AlignedRaster: Sendable {
     public var nodata: Double?
     public var source: any RasterSource
     public var grid: Grid
+    /// The input's extent and resolution in the grid's CRS (nil when not computed).
+    public var footprint: Footprint?
 
-    public init(path: String, band: Int, scale: Double, offset: Double, nodata: Double?, source: any RasterSource, grid: Grid) {
+    public init(path: String, band: Int, scale: Double, offset: Double, nodata: Double?, source: any RasterSource, grid: Grid,
+                footprint: Footprint? = nil) {
         self.path = path
         self.band = band
         self.scale = scale
@@ -22,6 +25,18 @@ public struct AlignedRaster: Sendable {
         self.nodata = nodata
         self.source = source
         self.grid = grid
+        self.footprint = footprint
+    }
+
+    /// The share of `box` (xmin, ymin, xmax, ymax in the grid's CRS) the input's footprint
+    /// leaves uncovered, 0...1 (0 when the footprint is unknown).
+    public func uncoveredShare(of box: (xmin: Double, ymin: Double, xmax: Double, ymax: Double)) -> Double {
+        guard let f = footprint?.bounds else { return 0 }
+        let area = (box.xmax - box.xmin) * (box.ymax - box.ymin)
+        guard area > 0 else { return 0 }
+        let w = max(0, min(box.xmax, f.xmax) - max(box.xmin, f.xmin))
+        let h = max(0, min(box.ymax, f.ymax) - max(box.ymin, f.ymin))
+        return max(0, 1 - w * h / area)
     }
 
     /// Rasters with the same key are read through one handle and one request.

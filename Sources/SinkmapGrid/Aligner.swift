@@ -29,7 +29,7 @@ public final class Aligner {
         var grid: Grid
     }
     /// How each file was aligned, so the 12 bands of a climate file share one source.
-    private var sources: [Key: any RasterSource] = [:]
+    private var sources: [Key: (any RasterSource, Footprint)] = [:]
 
     public init() {}
 
@@ -43,15 +43,15 @@ public final class Aligner {
         let ds = try Dataset(path: path)
         let info = try ds.bandInfo(band)
         let key = Key(path: path, kind: kind, srcNodata: nodata, grid: grid)
-        let source: any RasterSource
+        let made: (any RasterSource, Footprint)
         if let known = sources[key] {
-            source = known
+            made = known
         } else {
-            source = try Aligner.source(ds, path: path, kind: kind, grid: grid, srcNodata: nodata)
-            sources[key] = source
+            made = try Aligner.source(ds, path: path, kind: kind, grid: grid, srcNodata: nodata)
+            sources[key] = made
         }
         return AlignedRaster(path: path, band: band, scale: scale ?? info.scale, offset: offset ?? info.offset,
-                             nodata: nodata ?? info.nodata, source: source, grid: grid)
+                             nodata: nodata ?? info.nodata, source: made.0, grid: grid, footprint: made.1)
     }
 
     /// One-off alignment without a shared cache.
@@ -60,7 +60,7 @@ public final class Aligner {
         try Aligner().align(path: path, band: band, kind: kind, grid: grid, scale: scale, offset: offset, nodata: nodata)
     }
 
-    static func source(_ ds: Dataset, path: String, kind: InputKind, grid: Grid, srcNodata: Double?) throws -> any RasterSource {
+    static func source(_ ds: Dataset, path: String, kind: InputKind, grid: Grid, srcNodata: Double?) throws -> (any RasterSource, Footprint) {
         let srcGrid = try ds.grid()
         let fp = try Warp.footprint(of: ds, in: grid)
         guard fp.overlaps(grid) else {
@@ -68,12 +68,12 @@ public final class Aligner {
                             message: "the raster does not overlap the target grid")
         }
         if let shift = try Warp.latticeOffset(source: srcGrid, target: grid) {
-            return DirectSource(path: path, colOffset: shift.col, rowOffset: shift.row)
+            return (DirectSource(path: path, colOffset: shift.col, rowOffset: shift.row), fp)
         }
         let gridRes = (abs(grid.transform.pixelWidth) * abs(grid.transform.pixelHeight)).squareRoot()
         let resampling = resampling(kind: kind, ratio: fp.resolution / gridRes)
         let vrt = try Warp.vrt(ds, path: path, grid: grid, resampling: resampling, srcNodata: srcNodata,
                                blockSize: warpBlockSize)
-        return WarpedVRTSource(vrt: vrt, resampling: resampling)
+        return (WarpedVRTSource(vrt: vrt, resampling: resampling), fp)
     }
 }

@@ -49,4 +49,6 @@ public struct PreparedScene: Sendable {
     public var redlineShapes: LayerShapes?
     /// Every file read, in a stable order, without repeats.
     public var inputFiles: [InputFile]
+    /// What validation found acceptable but worth saying (e.g. a canopy covering part of the area).
+    public var warnings: [String] = []
 }

@@ -36,6 +36,7 @@ public enum SceneParser {
             throw ctx.error("", "not valid YAML: \(error)")
         }
         guard root.mapping != nil else { throw ctx.error("", "the scene must be a YAML mapping") }
+        try refuseDuplicateKeys(root, at: "", ctx)
         try ctx.allowOnly(root, [
             "name", "grid", "landcover", "parameters", "canopy_height", "periods", "zones", "redline", "models",
         ], at: "")
@@ -51,6 +52,29 @@ public enum SceneParser {
         let options = try parseModels(root["models"], ctx)
         return Scene(file: file, name: name, grid: grid, landcover: landcover, parameters: parameters,
                      canopy: canopy, periods: periods, zones: zones, redline: redline, options: options)
+    }
+
+    /// YAML keeps only one of two equal keys of a mapping, silently: refuse them, naming the
+    /// key and its line, wherever they are.
+    static func refuseDuplicateKeys(_ node: Node, at field: String, _ ctx: Context) throws {
+        func child(_ key: String) -> String { field.isEmpty ? key : field + "." + key }
+        switch node {
+        case .mapping(let m):
+            var seen: [String: Int] = [:]
+            for (key, value) in m {
+                let name = key.string ?? "\(key)"
+                let line = key.mark.map { $0.line } ?? 0
+                if let first = seen[name] {
+                    throw ctx.error(child(name), "duplicate key (lines \(first) and \(line)); YAML would keep only one of them")
+                }
+                seen[name] = line
+                try refuseDuplicateKeys(value, at: child(name), ctx)
+            }
+        case .sequence(let items):
+            for (i, item) in items.enumerated() { try refuseDuplicateKeys(item, at: "\(field)[\(i)]", ctx) }
+        default:
+            return
+        }
     }
 
     static func parseGrid(_ node: Node?, _ ctx: Context) throws -> GridSpec {

@@ -7,6 +7,10 @@ import SinkmapKernels
 /// exist, CRSs transform, inputs overlap the grid, the parameter table has its columns,
 /// the zone layer has its fields. Reads metadata and attributes, no pixels.
 public enum SceneValidator {
+    /// Share of the accounted area a monthly input may leave uncovered (edge rounding of a
+    /// reprojected footprint), 0.01 %.
+    public static let coverageTolerance = 1e-4
+
     public static func prepare(_ scene: Scene) throws -> PreparedScene {
         let v = Run(scene: scene)
         return try v.prepare()
@@ -49,6 +53,15 @@ public enum SceneValidator {
             }
         }
 
+        /// A vector step: GDAL errors and polygon-layer refusals name the scene field and file.
+        func shapes<T>(_ field: String, _ path: String, _ body: () throws -> T) throws -> T {
+            do {
+                return try gdal(field, path, body)
+            } catch let r as LayerShapes.Refusal {
+                throw error(field, r.message)
+            }
+        }
+
         func prepare() throws -> PreparedScene {
             let grid = try targetGrid()
             let srs = try gdal("grid", "CRS") { try SpatialReference(definition: grid.crsWKT) }
@@ -88,19 +101,62 @@ public enum SceneValidator {
             var redlineShapes: LayerShapes?
             if let r = scene.redline {
                 let p = try existing(r.path, "redline")
-                redlineShapes = try gdal("redline", r.path) {
+                redlineShapes = try shapes("redline", r.path) {
                     let layer = try VectorDataset(path: p).layer(r.layer)
                     return try LayerShapes.read(try layer.features(fields: []), layer: layer, grid: srs)
                 }
                 note("redline", p)
                 redlinePath = p
             }
+            let accounted = try accountedBox(grid: grid, zones: zoneShapes)
+            for (i, _) in scene.periods.enumerated() {
+                var monthly: [(String, AlignedRaster)] = [("temperature", temperature[i]), ("precipitation", precipitation[i]),
+                                                          ("radiation", radiation[i])]
+                switch ndvi[i] {
+                case .ndvi(let r): monthly.insert(("ndvi", r), at: 0)
+                case .redNir(let red, let nir): monthly.insert(contentsOf: [("red", red), ("nir", nir)], at: 0)
+                }
+                for (name, r) in monthly {
+                    let share = r.uncoveredShare(of: accounted)
+                    if share > SceneValidator.coverageTolerance {
+                        throw error("periods[\(i)].\(name)", "\(r.path): leaves \(percent(share)) of the accounted area (the zones' extent on the grid) uncovered; every monthly input must cover it")
+                    }
+                }
+            }
+            var warnings: [String] = []
+            let canopyRasters: [AlignedRaster]
+            switch canopy {
+            case .chm(let r)?: canopyRasters = [r]
+            case .dsmDtm(let dsm, let dtm)?: canopyRasters = [dsm, dtm]
+            case nil: canopyRasters = []
+            }
+            for r in canopyRasters {
+                let share = r.uncoveredShare(of: accounted)
+                if share > SceneValidator.coverageTolerance {
+                    warnings.append("canopy_height: \(r.path) leaves \(percent(share)) of the accounted area uncovered; carbon there comes from the table's pools")
+                }
+            }
             return PreparedScene(
                 scene: scene, grid: grid, crsName: srs.name, crsEPSG: srs.epsg, isGeographic: srs.isGeographic,
                 ellipsoid: srs.ellipsoid, landcover: landcover, ndvi: ndvi, temperature: temperature,
                 precipitation: precipitation, radiation: radiation, canopy: canopy, table: table, zones: zones,
                 zonesPath: zonesPath, zonesLayer: scene.zones.layer, zoneShapes: zoneShapes, redlinePath: redlinePath,
-                redlineLayer: scene.redline?.layer, redlineShapes: redlineShapes, inputFiles: inputs)
+                redlineLayer: scene.redline?.layer, redlineShapes: redlineShapes, inputFiles: inputs, warnings: warnings)
+        }
+
+        /// The part of the grid the totals account for: the grid's extent clipped to the
+        /// zones' bounding box. Refuses zones that overlap nothing.
+        func accountedBox(grid: Grid, zones: LayerShapes) throws -> (xmin: Double, ymin: Double, xmax: Double, ymax: Double) {
+            let g = grid.bounds()
+            guard let z = zones.extent, z.xmin < g.xmax, z.xmax > g.xmin, z.ymin < g.ymax, z.ymax > g.ymin else {
+                throw error("zones", "\(scene.zones.path): no zone polygon overlaps the grid (in the grid's CRS); wrong layer or wrong CRS?")
+            }
+            return (max(g.xmin, z.xmin), max(g.ymin, z.ymin), min(g.xmax, z.xmax), min(g.ymax, z.ymax))
+        }
+
+        func percent(_ share: Double) -> String {
+            let p = share * 100
+            return p >= 1 ? "\(Int(p.rounded())) %" : "\(Double(Int((p * 1000).rounded())) / 1000) %"
         }
 
         func targetGrid() throws -> Grid {
@@ -156,7 +212,7 @@ public enum SceneValidator {
         /// The zone layer, read once: the hierarchy from its attributes and its polygons.
         func zoneHierarchy(_ path: String, grid: Grid, srs: SpatialReference) throws -> (ZoneHierarchy, LayerShapes) {
             let z = scene.zones
-            let (features, shapes): ([VectorFeature], LayerShapes) = try gdal("zones", z.path) {
+            let (features, shapes): ([VectorFeature], LayerShapes) = try self.shapes("zones", z.path) {
                 let ds = try VectorDataset(path: path)
                 let layer = try ds.layer(z.layer)
                 let fields = layer.fieldNames
@@ -171,7 +227,11 @@ public enum SceneValidator {
                 }
                 let wanted = z.levels.flatMap { [$0.idField] + ($0.labelField.map { [$0] } ?? []) }
                 let features = try layer.features(fields: wanted)
-                return (features, try LayerShapes.read(features, layer: layer, grid: srs))
+                let idField = z.levels[0].idField
+                let shapes = try LayerShapes.read(features, layer: layer, grid: srs) { f in
+                    "fid \(f.fid) (\(idField) \(f.fields[idField].map { $0.isEmpty ? "empty" : $0 } ?? "?"))"
+                }
+                return (features, shapes)
             }
             return (try ZoneHierarchy.build(features: features, levels: z.levels, source: shown), shapes)
         }

@@ -52,7 +52,7 @@ import TestSupport
     struct Tile {
         let width = 37, rows = 23, row0 = 5
         var classIndex: [Int32] = [], zone: [UInt32] = [], red: [UInt8] = []
-        var npp: [Float] = [], rh: [Float] = [], nep: [Float] = [], carbon: [Float] = []
+        var npp: [Float] = [], rh: [Float] = [], carbon: [Float] = []
         let rowArea: [Double]
         let classEcosystem: [Int32] = [0, 2, 2, 5, 7]
 
@@ -64,7 +64,7 @@ import TestSupport
                 zone.append(UInt32.random(in: 0...3, using: &g))
                 red.append(UInt8.random(in: 0...1, using: &g))
                 let v = { (lo: Float, hi: Float) -> Float in Int.random(in: 0..<10, using: &g) == 0 ? .nan : Float.random(in: lo...hi, using: &g) }
-                npp.append(v(0, 1500)); rh.append(v(0, 900)); nep.append(v(-500, 900)); carbon.append(v(0, 300))
+                npp.append(v(0, 1500)); rh.append(v(0, 900)); carbon.append(v(0, 300))
             }
         }
 
@@ -72,13 +72,13 @@ import TestSupport
             let r = range ?? 0..<rows
             let off = r.lowerBound * width
             classIndex.withUnsafeBufferPointer { k in zone.withUnsafeBufferPointer { z in red.withUnsafeBufferPointer { rl in
-            npp.withUnsafeBufferPointer { a in rh.withUnsafeBufferPointer { b in nep.withUnsafeBufferPointer { c in
+            npp.withUnsafeBufferPointer { a in rh.withUnsafeBufferPointer { b in
             carbon.withUnsafeBufferPointer { d in rowArea.withUnsafeBufferPointer { area in classEcosystem.withUnsafeBufferPointer { eco in
                 acc.add(width: width, rows: r.count, row0: row0 + r.lowerBound, rowArea: area.baseAddress!,
                         classIndex: k.baseAddress! + off, classEcosystem: eco.baseAddress!, zone: z.baseAddress! + off,
                         redline: rl.baseAddress! + off, npp: a.baseAddress! + off, rh: b.baseAddress! + off,
-                        nep: c.baseAddress! + off, carbon: d.baseAddress! + off)
-            } } } } } } } } }
+                        carbon: d.baseAddress! + off)
+            } } } } } } } }
         }
     }
 
@@ -88,7 +88,7 @@ import TestSupport
         tile.add(to: &acc)
         // Direct: per (unit, ecosystem, red) key, pixel counts and Double sums of value × area.
         struct Key: Hashable { var unit: Int, eco: Int, red: Bool }
-        var pixels: [Key: Int64] = [:], sums: [Key: [Double]] = [:]
+        var pixels: [Key: Int64] = [:], withFlux: [Key: Int64] = [:], sums: [Key: [Double]] = [:]
         var outside: Int64 = 0, missing: Int64 = 0, counted = 0
         for i in 0..<(tile.width * tile.rows) where tile.classIndex[i] >= 0 {
             guard tile.zone[i] > 0 else { outside += 1; continue }
@@ -97,27 +97,52 @@ import TestSupport
             pixels[key, default: 0] += 1
             var s = sums[key] ?? [0, 0, 0, 0, 0]
             s[0] += area
-            for (j, v) in [tile.npp[i], tile.rh[i], tile.nep[i], tile.carbon[i]].enumerated() where !v.isNaN { s[j + 1] += Double(v) * area }
-            if tile.npp[i].isNaN { missing += 1 }
+            // Fluxes count where NPP and Rh are both valid; NEP is their difference.
+            if tile.npp[i].isNaN || tile.rh[i].isNaN {
+                missing += 1
+            } else {
+                withFlux[key, default: 0] += 1
+                s[1] += Double(tile.npp[i]) * area
+                s[2] += Double(tile.rh[i]) * area
+                s[3] += (Double(tile.npp[i]) - Double(tile.rh[i])) * area
+            }
+            if !tile.carbon[i].isNaN { s[4] += Double(tile.carbon[i]) * area }
             sums[key] = s
             counted += 1
         }
-        #expect(acc.leftOut.outsideZones == outside && acc.leftOut.monthlyInputNodata == missing)
+        #expect(acc.leftOut.outsideZones == outside && acc.leftOut.nepMissing == missing && missing > 0)
         var total: Int64 = 0
         for slot in 0..<acc.layout.count {
             let k = acc.layout.key(of: slot)
             let key = Key(unit: k.unit, eco: k.ecosystem, red: k.inRedline)
             let t = acc[slot: slot]
             #expect(t.pixels == pixels[key, default: 0], "slot \(slot)")
+            #expect(t.pixelsNEP == withFlux[key, default: 0], "slot \(slot)")
+            #expect(t.nep == t.npp - t.rh, "slot \(slot): NEP is NPP − Rh exactly")
             total += t.pixels
             guard let s = sums[key] else { #expect(t.isEmpty); continue }
-            // Each contribution is rounded once to 10⁻⁶: the error is at most 0.5·10⁻⁶ per pixel.
-            let tolerance = Double(t.pixels) * 0.5e-6 + 1e-9 * abs(s[1])
+            // Each contribution is rounded once to 10⁻⁶ (NEP: the difference of two roundings),
+            // so the error is at most 10⁻⁶ per pixel.
+            let tolerance = Double(t.pixels) * 1e-6
             for (j, q) in [Quantity.area, .npp, .rh, .nep, .carbon].enumerated() {
                 #expect(abs(FixedPoint.value(t[q]) - s[j]) <= tolerance + 1e-9 * abs(s[j]), "slot \(slot) \(q)")
             }
         }
         #expect(total == Int64(counted))
+    }
+
+    @Test func hugeValuesAreLeftOutAndCountedNotTrapped() {
+        // Undeclared Float32 fills (±3.4e38, ±inf) reaching the outputs: never summed.
+        var acc = ZonalAccumulator(layout: SlotLayout(units: 1))
+        let npp: [Float] = [3.4e38, 100, .infinity, 100], rh: [Float] = [1, -3.4e38, 1, 50], carbon: [Float] = [10, 10, 3.4e38, 10]
+        let k: [Int32] = [0, 0, 0, 0], z: [UInt32] = [1, 1, 1, 1], eco: [Int32] = [0], area = [900.0]
+        acc.add(width: 4, rows: 1, row0: 0, rowArea: area, classIndex: k, classEcosystem: eco, zone: z, redline: nil,
+                npp: npp, rh: rh, carbon: carbon)
+        let t = acc[slot: 0]
+        #expect(t.pixels == 4 && t.pixelsNEP == 1)
+        #expect(t.npp == 90_000_000_000 && t.rh == 45_000_000_000 && t.nep == 45_000_000_000)
+        #expect(t.carbon == 27_000_000_000)
+        #expect(acc.leftOut.implausibleValues == 4 && acc.leftOut.nepMissing == 3)
     }
 
     @Test func mergingSplitsGivesTheSameIntegers() {
@@ -139,16 +164,22 @@ import TestSupport
         var sums = ZonalAccumulator(layout: SlotLayout(units: 3))
         tile.add(to: &sums)
         sums.leftOut.unknownCodes = [99: 30, 70000: 2]
-        let a = RunPartials(tileSize: 256, tileCount: 4, tiles: [2, 0], sums: sums)
+        let a = try RunPartials(plan: "p", tileCount: 4, tiles: [2, 0], sums: sums)
         let back = try JSONDecoder().decode(RunPartials.self, from: try JSONEncoder().encode(a))
         #expect(back == a && back.tiles == [0, 2])
         var merged = a
-        try merged.merge(RunPartials(tileSize: 256, tileCount: 4, tiles: [1, 3], sums: ZonalAccumulator(layout: sums.layout)))
+        try merged.merge(try RunPartials(plan: "p", tileCount: 4, tiles: [1, 3], sums: ZonalAccumulator(layout: sums.layout)))
         #expect(merged.isComplete && merged.sums == sums)
         #expect(throws: RunPartials.Mismatch.self) { try merged.merge(a) }
         var other = a
         #expect(throws: RunPartials.Mismatch.self) {
-            try other.merge(RunPartials(tileSize: 512, tileCount: 4, tiles: [1], sums: ZonalAccumulator(layout: sums.layout)))
+            try other.merge(try RunPartials(plan: "another grid", tileCount: 4, tiles: [1], sums: ZonalAccumulator(layout: sums.layout)))
         }
+        // A tile counted twice or out of range is refused, also when decoding.
+        #expect(throws: RunPartials.Mismatch.self) { _ = try RunPartials(plan: "p", tileCount: 4, tiles: [1, 1], sums: sums) }
+        #expect(throws: RunPartials.Mismatch.self) { _ = try RunPartials(plan: "p", tileCount: 4, tiles: [4], sums: sums) }
+        let doubled = String(decoding: try JSONEncoder().encode(a), as: UTF8.self).replacingOccurrences(of: "[0,2]", with: "[0,0,2]")
+        #expect(doubled.contains("[0,0,2]"))
+        #expect(throws: (any Error).self) { _ = try JSONDecoder().decode(RunPartials.self, from: Data(doubled.utf8)) }
     }
 }

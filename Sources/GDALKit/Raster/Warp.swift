@@ -57,9 +57,9 @@ public enum Warp {
         defer { GDALWarpAppOptionsFree(options) }
         var src: GDALDatasetH? = ds.handle
         var usage: Int32 = 0
+        defer { VSIUnlink(memPath) }
         let out = try GDAL.make("warp onto the target grid", path: path) { GDALWarp(memPath, nil, 1, &src, options, &usage) }
         try GDAL.checkLastError("warp onto the target grid", path: path) { GDALClose(out) }
-        defer { VSIUnlink(memPath) }
         var length: vsi_l_offset = 0
         guard let bytes = VSIGetMemFileBuffer(memPath, &length, 0) else {
             throw GDALError(operation: "warp onto the target grid", path: path, message: "GDAL wrote no VRT")

@@ -16,6 +16,26 @@ public final class Geometry {
     /// Area in the CRS's squared units (planar).
     public var area: Double { OGR_G_Area(handle) }
 
+    /// Whether GEOS finds the geometry valid (closed rings, no self-intersection, ...).
+    public var isValid: Bool { OGR_G_IsValid(handle) != 0 }
+
+    /// Whether it is a polygon or a collection of polygons (what a zone must be).
+    public var isAreal: Bool {
+        let t = OGR_GT_Flatten(OGR_G_GetGeometryType(handle))
+        return t == wkbPolygon || t == wkbMultiPolygon || t == wkbCurvePolygon || t == wkbMultiSurface
+    }
+
+    /// OGR's name of the geometry type, e.g. "Line String".
+    public var typeName: String { String(cString: OGRGeometryTypeToName(OGR_G_GetGeometryType(handle))) }
+
+    /// The bounding box (xmin, ymin, xmax, ymax) in the geometry's CRS; nil when empty.
+    public var envelope: (xmin: Double, ymin: Double, xmax: Double, ymax: Double)? {
+        guard OGR_G_IsEmpty(handle) == 0 else { return nil }
+        var e = OGREnvelope()
+        OGR_G_GetEnvelope(handle, &e)
+        return (e.MinX, e.MinY, e.MaxX, e.MaxY)
+    }
+
     /// The union of several geometries (a dissolve), via OGR's cascaded union.
     public static func union(_ parts: [Geometry], path: String = "") throws -> Geometry {
         let collection = try GDAL.make("dissolve", path: path, fallback: "cannot create geometry") {

@@ -26,15 +26,16 @@ public struct Summary: Codable, Sendable, Equatable {
         }
     }
     public struct Totals: Codable, Sendable, Equatable {
-        public var pixels: Int64
+        public var pixels, pixelsNEP: Int64
         public var areaHa, nppTc, rhTc, nepTc, carbonTc, nepTco2e, carbonTco2e: Double
         enum CodingKeys: String, CodingKey {
-            case pixels, areaHa = "area_ha", nppTc = "npp_tc", rhTc = "rh_tc", nepTc = "nep_tc", carbonTc = "carbon_tc"
+            case pixels, pixelsNEP = "pixels_nep", areaHa = "area_ha", nppTc = "npp_tc", rhTc = "rh_tc", nepTc = "nep_tc", carbonTc = "carbon_tc"
             case nepTco2e = "nep_tco2e", carbonTco2e = "carbon_tco2e"
         }
 
         public init(_ t: ZoneTotals) {
             pixels = t.pixels
+            pixelsNEP = t.pixelsNEP
             areaHa = t.areaHectares
             nppTc = t.nppTonnes
             rhTc = t.rhTonnes
@@ -48,11 +49,15 @@ public struct Summary: Codable, Sendable, Equatable {
     public struct LeftOutInfo: Codable, Sendable, Equatable {
         public var landcoverNodata: Int64
         public var unknownCodes: [CodeCount]
-        public var unknownCodePixels, outsideZones, monthlyInputNodata, negativePrecipitation: Int64
+        public var unknownCodePixels, outsideZones: Int64
+        /// Accounted pixels without NPP/Rh/NEP, and by cause.
+        public var nepMissing, monthlyInputNodata, negativePrecipitation: Int64
+        public var canopyMissing, invalidInputValues, implausibleValues: Int64
         enum CodingKeys: String, CodingKey {
             case landcoverNodata = "landcover_nodata", unknownCodes = "unknown_codes", unknownCodePixels = "unknown_code_pixels"
-            case outsideZones = "outside_zones", monthlyInputNodata = "monthly_input_nodata"
-            case negativePrecipitation = "negative_precipitation"
+            case outsideZones = "outside_zones", nepMissing = "nep_missing", monthlyInputNodata = "monthly_input_nodata"
+            case negativePrecipitation = "negative_precipitation", canopyMissing = "canopy_missing"
+            case invalidInputValues = "invalid_input_values", implausibleValues = "implausible_values"
         }
 
         public init(_ lo: LeftOut) {
@@ -60,8 +65,12 @@ public struct Summary: Codable, Sendable, Equatable {
             unknownCodes = lo.unknownCodes.keys.sorted().map { CodeCount(code: $0, pixels: lo.unknownCodes[$0]!) }
             unknownCodePixels = lo.unknownCodePixels
             outsideZones = lo.outsideZones
+            nepMissing = lo.nepMissing
             monthlyInputNodata = lo.monthlyInputNodata
             negativePrecipitation = lo.negativePrecipitation
+            canopyMissing = lo.canopyMissing
+            invalidInputValues = lo.invalidInputValues
+            implausibleValues = lo.implausibleValues
         }
     }
     public struct Input: Codable, Sendable, Equatable {
@@ -126,14 +135,16 @@ public struct Summary: Codable, Sendable, Equatable {
     public var parameters: Parameters
     public var run: RunInfo
     public var timingsSeconds: [String: Double]
+    /// The warnings the run printed (data left out that a reader of the totals must know).
+    public var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
         case software, scene, grid, totals, leftOut = "left_out", inputs, parameters, run
-        case timingsSeconds = "timings_seconds"
+        case timingsSeconds = "timings_seconds", warnings
     }
 
     public init(scene: PreparedScene, total: ZoneTotals, leftOut: LeftOut, run: RunInfo, inputs: [Input],
-                timings: [String: Double], version: String) {
+                timings: [String: Double], warnings: [String], version: String) {
         let g = scene.grid
         let options = scene.scene.options
         software = Software(name: "sinkmap", version: version, gdal: GDAL.version)
@@ -157,6 +168,7 @@ public struct Summary: Codable, Sendable, Equatable {
             })
         self.run = run
         timingsSeconds = timings
+        self.warnings = warnings
     }
 
     /// The JSON text (pretty, sorted keys, slashes as they are), with a final newline.

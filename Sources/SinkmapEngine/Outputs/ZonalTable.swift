@@ -17,7 +17,7 @@ public struct ZonalRow: Sendable, Equatable {
 /// rows. Every figure is an exact integer sum, so an `all` row is the exact sum of its
 /// parts and every level sums to the same scene total.
 public enum ZonalTable {
-    public static let header = ["level", "unit_id", "unit_name", "parent_id", "ecosystem", "redline", "pixels", "area_ha",
+    public static let header = ["level", "unit_id", "unit_name", "parent_id", "ecosystem", "redline", "pixels", "pixels_nep", "area_ha",
                                 "npp_tc", "rh_tc", "nep_tc", "carbon_tc", "nep_tco2e", "carbon_tco2e"]
 
     /// Totals per level: `[level][unit][part]` rolled up from the finest partials, where
@@ -84,10 +84,15 @@ public enum ZonalTable {
     }
 
     /// Column values of a totals record in `header` order from `pixels` on: exact decimals
-    /// of the fixed-point sums, and the CO₂ equivalents as the shortest Double text.
+    /// of the fixed-point sums, and the CO₂ equivalents as the shortest Double text. NPP, Rh,
+    /// NEP and NEP CO₂e over no valid pixel are empty cells (missing), never 0.
     public static func figures(_ t: ZoneTotals) -> [String] {
-        [String(t.pixels)] + [Quantity.area, .npp, .rh, .nep, .carbon].map { $0.text(t[$0]) }
-            + [NumberText.shortest(Quantity.co2e(t.nepTonnes)), NumberText.shortest(Quantity.co2e(t.carbonTonnes))]
+        let flux = t.hasFlux
+        func fluxText(_ q: Quantity) -> String { flux ? q.text(t[q]) : "" }
+        return [String(t.pixels), String(t.pixelsNEP), Quantity.area.text(t.area), fluxText(.npp), fluxText(.rh),
+                fluxText(.nep), Quantity.carbon.text(t.carbon),
+                flux ? NumberText.shortest(Quantity.co2e(t.nepTonnes)) : "",
+                NumberText.shortest(Quantity.co2e(t.carbonTonnes))]
     }
 
     public static func csv(_ rows: [ZonalRow]) -> String {

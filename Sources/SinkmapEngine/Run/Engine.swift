@@ -27,7 +27,7 @@ public enum Engine {
             while let t = queue.take() {
                 let w = plan.tiles[tiles[t]]
                 do {
-                    try reader.read(w)
+                    try reader.read(w, leftOut: &accumulator.leftOut)
                     kernel.run(reader, count: w.pixelCount, leftOut: &accumulator.leftOut)
                     try accumulator.add(w, kernel)
                     kernel.finishOutputs(count: w.pixelCount)
@@ -43,7 +43,7 @@ public enum Engine {
         // Exact integer sums: the merge order does not matter.
         var sums = ZonalAccumulator(layout: plan.layout)
         for a in queue.results { if let a { sums.merge(a) } }
-        return RunPartials(tileSize: plan.tileSize, tileCount: plan.tiles.count, tiles: tiles, sums: sums)
+        return try RunPartials(plan: plan.key, tileCount: plan.tiles.count, tiles: tiles, sums: sums)
     }
 
     /// What `finalize` records beside the figures.
@@ -69,8 +69,15 @@ public enum Engine {
     /// do not cover every tile.
     public static func finalize(_ partials: RunPartials, plan: RunPlan, workspace: RunWorkspace, out: OutputDirectory,
                                 context: Context) throws -> RunReport {
-        guard partials.isComplete, partials.tileCount == plan.tiles.count, partials.tileSize == plan.tileSize else {
+        guard partials.plan == plan.key, partials.sums.layout == plan.layout else {
+            throw RunPartials.Mismatch(description: "the partials are of another plan (\(partials.plan), not \(plan.key))")
+        }
+        guard partials.isComplete else {
             throw RunPartials.Mismatch(description: "the partials cover \(partials.tiles.count) of \(plan.tiles.count) tiles; every tile is needed to write the outputs")
+        }
+        // The rasters come from this workspace's sink: every tile must have been written there.
+        if let missing = plan.tiles.first(where: { !workspace.sink.hasWritten($0) }) {
+            throw RunPartials.Mismatch(description: "tile \(missing) of the outputs was not written into this workspace; finalize where the tiles were computed")
         }
         let scene = plan.scene
         var clock = Stopwatch()
@@ -93,11 +100,13 @@ public enum Engine {
         let inputs = try context.checksums()
         let elapsed = timings.map(\.1).reduce(0, +)
         timings.append(("total", elapsed + clock.lap()))
+        let warnings = scene.warnings + Warnings.of(sums.leftOut, rolled: rolled, hierarchy: scene.zones)
         let report = RunReport(outDir: out.final, total: total, leftOut: sums.leftOut, tiles: plan.tiles.count,
-                               tileSize: plan.tileSize, timings: timings)
+                               tileSize: plan.tileSize, timings: timings, warnings: warnings)
         let summary = Summary(scene: scene, total: total, leftOut: sums.leftOut,
                               run: .init(threads: context.threads, tileSize: plan.tileSize, tiles: plan.tiles.count),
-                              inputs: inputs, timings: Dictionary(uniqueKeysWithValues: timings), version: context.softwareVersion)
+                              inputs: inputs, timings: Dictionary(uniqueKeysWithValues: timings), warnings: warnings,
+                              version: context.softwareVersion)
         try OutputDirectory.write(try summary.json(), to: out.file("summary.json"))
         return report
     }

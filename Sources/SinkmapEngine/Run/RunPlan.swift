@@ -26,6 +26,16 @@ public struct RunPlan: Sendable {
                             linearUnitMetres: scene.isGeographic ? 1 : srs.linearUnitMetres).rowArea
     }
 
+    /// What identifies the plan in its partials: grid size, geotransform, a digest of the
+    /// CRS, the tile size and the slot layout.
+    public var key: String {
+        let g = scene.grid
+        var h: UInt64 = 0xcbf29ce484222325  // FNV-1a of the CRS's WKT
+        for b in g.crsWKT.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        let gt = g.transform.gdal.map { "\($0)" }.joined(separator: ",")
+        return "\(g.width)x\(g.height) [\(gt)] crs \(String(h, radix: 16)) tile \(tileSize) units \(layout.units) ecosystems \(layout.ecosystems)"
+    }
+
     /// Pixels of the largest tile (what a worker's buffers hold).
     public var capacity: Int { tiles.map(\.pixelCount).max() ?? 0 }
 

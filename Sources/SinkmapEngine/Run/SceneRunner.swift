@@ -30,6 +30,8 @@ public struct RunReport: Sendable {
     public var tiles: Int
     public var tileSize: Int
     public var timings: [(String, Double)]
+    /// Data left out that a reader of the totals must know (printed on stderr).
+    public var warnings: [String]
 }
 
 /// `sinkmap run`: the output directory staged, zones burnt once, every tile computed

@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 
 /// Wall-clock laps.
 struct Stopwatch {

@@ -53,7 +53,7 @@ public final class TileAccumulator {
                 partials.add(width: w.width, rows: w.height, row0: w.row, rowArea: area.baseAddress!,
                              classIndex: kernel.classIndex, classEcosystem: eco.baseAddress!, zone: zone,
                              redline: hasRedline ? UnsafePointer(redline) : nil,
-                             npp: out.npp, rh: out.rh, nep: out.nep, carbon: out.carbon)
+                             npp: out.npp, rh: out.rh, carbon: out.carbon)
             }
         }
     }

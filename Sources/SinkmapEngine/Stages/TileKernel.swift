@@ -12,6 +12,8 @@ public final class TileKernel {
     public let capacity: Int
     let classes: PreparedClasses
     let lookup: CodeLookup
+    /// Per class: whether it has a lidar allometry (agb_a, agb_b).
+    let hasAllometry: [Bool]
     /// Class index per pixel of the last tile (−1 = not computed).
     public let classIndex: UnsafeMutablePointer<Int32>
     /// npp, rh, nep, agb, carbon: 5 consecutive planes of the tile's pixel count.
@@ -23,6 +25,7 @@ public final class TileKernel {
         self.capacity = capacity
         classes = PreparedClasses(table: scene.table, options: scene.scene.options)
         self.lookup = lookup
+        hasAllometry = scene.table.classes.map(\.hasAllometry)
         classIndex = .allocate(capacity: capacity)
         outputs = .allocate(capacity: 5 * capacity)
     }
@@ -40,7 +43,23 @@ public final class TileKernel {
                               precipitation: input.precipitation, radiation: input.radiation,
                               canopyHeight: input.hasCanopy ? UnsafePointer(input.canopy) : nil)
         CarbonKernels.run(tile, plane(count: n), classes: classes)
-        leftOut.negativePrecipitation += Bands.countNegative(input.precipitation, count: n, months: 12, classIndex: classIndex)
+        let missing = Bands.countMissing(nep: outputs + 2 * n, precipitation: input.precipitation, count: n, months: 12,
+                                         classIndex: classIndex)
+        leftOut.negativePrecipitation += missing.negative
+        leftOut.monthlyInputNodata += missing.nodata
+        if input.hasCanopy { leftOut.canopyMissing += canopyMissing(input.canopy, count: n) }
+    }
+
+    /// Pixels of a class with lidar allometry whose canopy height is missing.
+    func canopyMissing(_ height: UnsafePointer<Float>, count n: Int) -> Int64 {
+        var missing: Int64 = 0
+        hasAllometry.withUnsafeBufferPointer { allometry in
+            for i in 0..<n {
+                let k = classIndex[i]
+                if k >= 0 && allometry[Int(k)] && height[i].isNaN { missing += 1 }
+            }
+        }
+        return missing
     }
 
     /// The output planes of a tile of `n` pixels.

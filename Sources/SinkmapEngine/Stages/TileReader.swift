@@ -48,9 +48,16 @@ public final class TileReader {
         groupScratch?.deallocate()
     }
 
+    /// NDVI given directly may exceed ±1 by this much (rounding of a scale factor) before the
+    /// input is refused as not an NDVI.
+    static let ndviSlack: Float = 1e-3
+
     /// Reads every input over `w` into the planes; derives NDVI from red/NIR and the canopy
-    /// height from DSM − DTM where the scene asks for them.
-    public func read(_ w: Window) throws {
+    /// height from DSM − DTM where the scene asks for them. Non-finite values and values
+    /// beyond ±1e30 (undeclared fills) become nodata, counted in `leftOut`. Throws
+    /// `InputRefused` for an NDVI outside [−1, 1] after scale/offset (a forgotten scale
+    /// factor) or a land cover with fractional codes.
+    public func read(_ w: Window, leftOut: inout LeftOut) throws {
         let n = w.pixelCount
         precondition(n <= capacity)
         for group in plan {
@@ -61,11 +68,33 @@ public final class TileReader {
                 try AlignedRaster.read(group.rasters, w, from: ds, into: groupScratch!)
                 for (i, t) in group.targets.enumerated() { pointer(t, n).update(from: groupScratch! + i * n, count: n) }
             }
+            for (r, t) in zip(group.rasters, group.targets) {
+                let plane = pointer(t, n)
+                leftOut.invalidInputValues += Bands.invalidToNaN(plane, count: n)
+                try check(plane, n, r, t)
+            }
         }
         for m in 0..<12 {
             if case .redNir = scene.ndvi[m] { Bands.normalizedDifference(nir: ndvi + m * n, red: red! + m * n, count: n) }
         }
         if case .dsmDtm? = scene.canopy { Bands.subtract(canopy, dtm, count: n) }
+    }
+
+    /// Plausibility of a plane just read: what a direct NDVI and the land cover must be.
+    func check(_ plane: UnsafePointer<Float>, _ n: Int, _ r: AlignedRaster, _ t: ReadGroup.Target) throws {
+        switch t {
+        case .ndvi(let m):
+            guard case .ndvi = scene.ndvi[m] else { return }  // NIR of a red/NIR pair: any reflectance
+            let limit = 1 + TileReader.ndviSlack
+            if let v = Bands.firstOutside(plane, count: n, -limit, limit) {
+                throw InputRefused(path: r.path, band: r.band, message: "NDVI value \(v) (after scale \(r.scale), offset \(r.offset)) is outside [-1, 1]; is a scale factor missing (e.g. scale: 0.0001)?")
+            }
+        case .landcover:
+            if let v = Bands.firstFractional(plane, count: n) {
+                throw InputRefused(path: r.path, band: r.band, message: "land-cover value \(v) is not a whole number; the land cover must hold class codes")
+            }
+        default: return
+        }
     }
 
     /// This thread's handle for an input source (opened on first use).

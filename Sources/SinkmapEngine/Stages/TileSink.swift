@@ -8,6 +8,7 @@ public final class TileSink: @unchecked Sendable {
     public let path: String
     let writer: RasterWriter
     private let lock = NSLock()
+    private var written = Set<Window>()
 
     public init(path: String, grid: Grid) throws {
         self.path = path
@@ -22,6 +23,13 @@ public final class TileSink: @unchecked Sendable {
         // Write the tile's blocks now, under the lock: otherwise GDAL's cache would evict them
         // later from whichever thread needs room, and a write error would surface elsewhere.
         try writer.flush()
+        written.insert(window)
+    }
+
+    /// Whether `window` was written (the whole tile, as one call).
+    public func hasWritten(_ window: Window) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return written.contains(window)
     }
 
     /// Flushes and gives the dataset to convert band by band.

@@ -7,8 +7,10 @@
 /// bit-for-bit identical for every `--threads` and `--tile-size`, and a total is the
 /// exact sum of its parts. Because the unit is decimal, totals print as exact decimals.
 public enum FixedPoint {
-    /// Micro-units per unit.
-    public static let scale: Double = 1_000_000
+    /// Decimal places of the fixed-point unit (micro-units).
+    public static let decimals = 6
+    /// Micro-units per unit, 10^decimals.
+    public static let scale: Double = Double("1e\(decimals)")!
 
     /// The contribution `x` as an integer count of micro-units (round half away from zero).
     @inline(__always)
@@ -17,6 +19,14 @@ public enum FixedPoint {
         if abs(s) < 9.0e18 { return Int128(Int64(s)) }
         return Int128(s)
     }
+
+    /// Largest contribution accepted (1e18: 10¹² tC from one pixel is no real value). With
+    /// it no quantized contribution exceeds 1e24 and no sum of up to 10¹⁴ of them can
+    /// overflow Int128 (1.7e38); larger or non-finite values are left out and counted.
+    public static let maxContribution: Double = 1e18
+
+    @inline(__always)
+    public static func isAccountable(_ x: Double) -> Bool { abs(x) <= maxContribution }
 
     /// Back to a Double (one rounding).
     @inline(__always)

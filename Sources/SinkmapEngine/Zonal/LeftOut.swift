@@ -6,10 +6,21 @@ public struct LeftOut: Sendable, Equatable, Codable {
     public var unknownCodes: [Int: Int64] = [:]
     /// Computed pixels whose centre lies in no zone polygon.
     public var outsideZones: Int64 = 0
-    /// Accounted pixels where NPP/Rh/NEP are nodata because a monthly input is nodata.
-    public var monthlyInputNodata: Int64 = 0
-    /// Of those, pixels with a negative precipitation (bad input).
+    /// Accounted pixels (in a zone) whose NPP/Rh/NEP are nodata.
+    public var nepMissing: Int64 = 0
+    /// By cause, over every computed pixel (in a zone or not): a negative precipitation
+    /// (bad input), or a monthly input that is nodata.
     public var negativePrecipitation: Int64 = 0
+    public var monthlyInputNodata: Int64 = 0
+    /// Accounted pixels of a class with lidar allometry where the canopy height is missing
+    /// (carbon from the table's pools instead).
+    public var canopyMissing: Int64 = 0
+    /// Input values read as nodata because they are not finite or beyond ±1e30 (undeclared
+    /// fill values such as ±3.4e38), counted per value.
+    public var invalidInputValues: Int64 = 0
+    /// Pixel contributions beyond ±1e18 (gC, m² or Mg C/ha·m²), left out as implausible.
+    public var implausibleValues: Int64 = 0
+
 
     public init() {}
 
@@ -17,8 +28,12 @@ public struct LeftOut: Sendable, Equatable, Codable {
         landcoverNodata += o.landcoverNodata
         for (k, v) in o.unknownCodes { unknownCodes[k, default: 0] += v }
         outsideZones += o.outsideZones
-        monthlyInputNodata += o.monthlyInputNodata
+        nepMissing += o.nepMissing
         negativePrecipitation += o.negativePrecipitation
+        monthlyInputNodata += o.monthlyInputNodata
+        canopyMissing += o.canopyMissing
+        invalidInputValues += o.invalidInputValues
+        implausibleValues += o.implausibleValues
     }
 
     /// Pixels of all unknown codes.

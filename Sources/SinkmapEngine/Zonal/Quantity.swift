@@ -21,16 +21,11 @@ public enum Quantity: String, Sendable, CaseIterable, Codable {
     }
 
     /// Decimal places of a fixed-point sum expressed in the table's unit: the micro-units
-    /// (6) plus the unit conversion.
-    public var decimals: Int { 6 + unitExponent }
+    /// (`FixedPoint.decimals`) plus the unit conversion.
+    public var decimals: Int { FixedPoint.decimals + unitExponent }
 
-    /// The table unit per fixed-point count (10^-decimals).
-    public var perCount: Double {
-        switch self {
-        case .area, .carbon: return 1e-10
-        case .npp, .rh, .nep: return 1e-12
-        }
-    }
+    /// The table unit per fixed-point count, 10^-decimals (parsed: the correctly rounded Double).
+    public var perCount: Double { Double("1e-\(decimals)")! }
 
     /// A sum in the table's unit (ha or tC), one rounding.
     public func value(_ sum: Int128) -> Double { Double(sum) * perCount }

@@ -23,13 +23,14 @@ public struct ZonalAccumulator: Sendable, Equatable, Codable {
     /// - `classIndex`: −1 where the pixel is not computed (already counted as left out).
     /// - `zone`: finest unit index + 1, 0 outside every polygon.
     /// - `redline`: non-zero inside the red line; nil when the scene has none.
-    /// - outputs: NaN where nodata; each sum skips its own nodata.
+    /// - outputs: NaN where nodata. NPP, Rh and NEP are summed over the pixels where NPP and Rh
+    ///   are both valid (`pixelsNEP`); carbon where it is valid. A contribution beyond ±1e18
+    ///   (`FixedPoint.isAccountable`) is left out and counted, never summed.
     public mutating func add(width: Int, rows: Int, row0: Int, rowArea: UnsafePointer<Double>,
                              classIndex: UnsafePointer<Int32>, classEcosystem: UnsafePointer<Int32>,
                              zone: UnsafePointer<UInt32>, redline: UnsafePointer<UInt8>?,
-                             npp: UnsafePointer<Float>, rh: UnsafePointer<Float>, nep: UnsafePointer<Float>,
-                             carbon: UnsafePointer<Float>) {
-        var outside: Int64 = 0, missing: Int64 = 0
+                             npp: UnsafePointer<Float>, rh: UnsafePointer<Float>, carbon: UnsafePointer<Float>) {
+        var outside: Int64 = 0, missing: Int64 = 0, implausible: Int64 = 0
         let layout = self.layout
         slots.withUnsafeMutableBufferPointer { s in
             for r in 0..<rows {
@@ -46,22 +47,31 @@ public struct ZonalAccumulator: Sendable, Equatable, Codable {
                     let slot = layout.slot(unit: z - 1, ecosystem: Int(classEcosystem[Int(k)]), inRedline: red)
                     s[slot].pixels += 1
                     s[slot].area += qArea
-                    let n = npp[i]
-                    if !n.isNaN {
-                        s[slot].npp += FixedPoint.quantize(Double(n) * area)
+                    // Fluxes: NPP and Rh quantized per pixel, NEP derived from the two.
+                    let n = Double(npp[i]) * area, h = Double(rh[i]) * area
+                    if n.isNaN || h.isNaN {
+                        missing += 1
+                    } else if FixedPoint.isAccountable(n) && FixedPoint.isAccountable(h) {
+                        let qn = FixedPoint.quantize(n), qh = FixedPoint.quantize(h)
+                        s[slot].pixelsNEP += 1
+                        s[slot].npp += qn
+                        s[slot].rh += qh
+                        s[slot].nep += qn - qh
                     } else {
                         missing += 1
+                        implausible += 1
                     }
-                    let h = rh[i]
-                    if !h.isNaN { s[slot].rh += FixedPoint.quantize(Double(h) * area) }
-                    let e = nep[i]
-                    if !e.isNaN { s[slot].nep += FixedPoint.quantize(Double(e) * area) }
-                    let cs = carbon[i]
-                    if !cs.isNaN { s[slot].carbon += FixedPoint.quantize(Double(cs) * area) }
+                    let cs = Double(carbon[i]) * area
+                    if FixedPoint.isAccountable(cs) {
+                        s[slot].carbon += FixedPoint.quantize(cs)
+                    } else if !cs.isNaN {
+                        implausible += 1
+                    }
                 }
             }
         }
         leftOut.outsideZones += outside
-        leftOut.monthlyInputNodata += missing
+        leftOut.nepMissing += missing
+        leftOut.implausibleValues += implausible
     }
 }

@@ -3,9 +3,12 @@
 public struct ZoneTotals: Sendable, Equatable {
     /// Accounted pixels (valid land cover with a code in the table).
     public var pixels: Int64 = 0
+    /// Of those, pixels whose NPP, Rh and NEP are valid (the pixels the flux sums cover).
+    public var pixelsNEP: Int64 = 0
     /// Σ pixel area, m², fixed-point.
     public var area: Int128 = 0
-    /// Σ NPP · area (gC/yr), over pixels where NPP is valid; likewise Rh, NEP.
+    /// Σ NPP · area (gC/yr), Σ Rh · area, over the `pixelsNEP` pixels; NEP is Σ (NPP − Rh) of
+    /// the per-pixel quantized values, so nep = npp − rh exactly.
     public var npp: Int128 = 0
     public var rh: Int128 = 0
     public var nep: Int128 = 0
@@ -16,6 +19,7 @@ public struct ZoneTotals: Sendable, Equatable {
 
     public mutating func merge(_ o: ZoneTotals) {
         pixels += o.pixels
+        pixelsNEP += o.pixelsNEP
         area += o.area
         npp += o.npp
         rh += o.rh
@@ -24,6 +28,8 @@ public struct ZoneTotals: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { pixels == 0 }
+    /// Whether the flux sums cover any pixel (else NPP, Rh and NEP are missing, not zero).
+    public var hasFlux: Bool { pixelsNEP > 0 }
 
     /// The fixed-point sum of a quantity.
     public subscript(_ q: Quantity) -> Int128 {
@@ -48,7 +54,7 @@ public struct ZoneTotals: Sendable, Equatable {
 
 /// Sums travel as decimal strings: exact for any Int128, whatever the JSON reader.
 extension ZoneTotals: Codable {
-    enum CodingKeys: String, CodingKey { case pixels, area, npp, rh, nep, carbon }
+    enum CodingKeys: String, CodingKey { case pixels, pixelsNEP = "pixels_nep", area, npp, rh, nep, carbon }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -60,6 +66,7 @@ extension ZoneTotals: Codable {
             return v
         }
         pixels = try c.decode(Int64.self, forKey: .pixels)
+        pixelsNEP = try c.decode(Int64.self, forKey: .pixelsNEP)
         area = try sum(.area)
         npp = try sum(.npp)
         rh = try sum(.rh)
@@ -70,6 +77,7 @@ extension ZoneTotals: Codable {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(pixels, forKey: .pixels)
+        try c.encode(pixelsNEP, forKey: .pixelsNEP)
         for (k, v) in [(CodingKeys.area, area), (.npp, npp), (.rh, rh), (.nep, nep), (.carbon, carbon)] {
             try c.encode(String(v), forKey: k)
         }

@@ -42,14 +42,7 @@ struct RunCommand: ParsableCommand {
             let report = try SceneRunner.run(prepared, options: RunOptions(
                 outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,
                 softwareVersion: Sinkmap.version), progress: progress)
-            let lo = report.leftOut
-            if !lo.unknownCodes.isEmpty {
-                let list = lo.unknownCodes.keys.sorted().map { "\($0) (\(lo.unknownCodes[$0]!) px)" }.joined(separator: ", ")
-                warn("land-cover codes not in the parameter table, left out: \(list)")
-            }
-            if lo.negativePrecipitation > 0 {
-                warn("\(lo.negativePrecipitation) pixels have negative precipitation (left as nodata)")
-            }
+            for w in report.warnings { warn(w) }
             let t = report.total
             print("Outputs in \(report.outDir): npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg summary.json")
             print(String(format: "Scene total: %lld pixels, %.2f ha, NPP %.3f tC/yr, Rh %.3f tC/yr, NEP %.3f tC/yr, carbon stock %.3f tC",

@@ -18,6 +18,7 @@ struct ValidateCommand: ParsableCommand {
             let parsed = try SceneParser.load(path: scene)
             let p = try SceneValidator.prepare(parsed)
             print(describe(p))
+            for w in p.warnings { warn(w) }
         }
     }
 }
