@@ -58,14 +58,23 @@ import TestSupport
         let totals = summary["totals"] as! [String: Any]
         let negative = (left["negative_precipitation"] as! NSNumber).intValue
         #expect(negative > 100_000)
-        // Every accounted pixel lost NPP/Rh/NEP: nep_missing covers them, and negative
-        // precipitation is the cause of all of them that the month did not already blank.
-        #expect((left["nep_missing"] as! NSNumber).intValue == (totals["pixels"] as! NSNumber).intValue)
-        #expect((totals["pixels_nep"] as! NSNumber).intValue == 0)
-        // Missing, not zero: the flux cells are empty.
+        // Every accounted pixel of a CASA class lost NPP/Rh/NEP (nep_missing); only the classes
+        // without flux (method none: water, urban, barren) keep theirs, at 0.
+        let pixels = (totals["pixels"] as! NSNumber).intValue, withNEP = (totals["pixels_nep"] as! NSNumber).intValue
+        #expect((left["nep_missing"] as! NSNumber).intValue + withNEP == pixels)
         let csv = try ZonalCSV(path: out + "/zonal.csv")
+        let byEcosystem = csv.rows(level: "city", redline: "all").filter { $0["ecosystem"] != "all" }
+        #expect(byEcosystem.count >= 4)
+        for row in byEcosystem {
+            if ["water", "urban", "other"].contains(row["ecosystem"]!) {
+                #expect(row["pixels_nep"] == row["pixels"] && row["npp_tc"] == "0" && row["rh_tc"] == "0" && row["nep_tc"] == "0")
+            } else {
+                // Missing, not zero: the flux cells are empty.
+                #expect(row["pixels_nep"] == "0" && row["npp_tc"] == "" && row["rh_tc"] == "" && row["nep_tc"] == "", "\(row)")
+            }
+        }
+        #expect(withNEP == byEcosystem.filter { ["water", "urban", "other"].contains($0["ecosystem"]!) }.map { Int($0["pixels"]!)! }.reduce(0, +))
         let city = try #require(csv.rows(level: "city", ecosystem: "all", redline: "all").first)
-        #expect(city["pixels_nep"] == "0" && city["npp_tc"] == "" && city["rh_tc"] == "" && city["nep_tc"] == "")
         #expect(city["carbon_tc"] != "" && city["area_ha"] != "")
     }
 }

@@ -54,11 +54,27 @@ import Testing
         ("4,DBF,forest,0.692,0.023,0.747,,,0.24,60,14,,5", "c_soil", "empty"),
         ("4.5,DBF,forest,0.692,0.023,0.747,,,0.24,60,14,90,5", "code", "not an integer"),
         ("4,DBF,forest,nan,0.023,0.747,,,0.24,60,14,90,5", "eps_max", "not a number"),
+        ("4,DBF,forest,0,0.023,0.747,,,0.24,60,14,90,5", "eps_max", "outside (0, 5]"),
+        ("4,DBF,forest,6.5,0.023,0.747,,,0.24,60,14,90,5", "eps_max", "outside (0, 5]"),
     ])
     func invalidRowsAreRefused(row: String, column: String, message: String) {
         let e = error(row)
         #expect(e?.column == column)
         #expect(e?.message.contains(message) == true, "\(String(describing: e))")
+    }
+
+    @Test func methodColumnChoosesCasaOrNoFlux() throws {
+        let header = Self.header + ",method"
+        let t = try ParameterTable(csv: header + "\n4,DBF,forest,0.692,0.023,0.747,,,0.24,60,14,90,5,\n17,Water,water,0,0.023,0.634,,,0,0,0,0,0,none\n12,Crop,farmland,0.542,0.023,0.634,,,0.4,6,2,70,0,CASA",
+                                   source: "m.csv")
+        #expect(t.classes.map(\.method) == [.casa, .none, .casa])
+        let bad = try? ParameterTable(csv: header + "\n17,Water,water,0,0.023,0.634,,,0,0,0,0,0,coefficient", source: "m.csv")
+        #expect(bad == nil)
+        do {
+            _ = try ParameterTable(csv: header + "\n17,Water,water,0,0.023,0.634,,,0,0,0,0,0,coefficient", source: "m.csv")
+        } catch {
+            #expect(error.column == "method" && error.message.contains("unknown method"))
+        }
     }
 
     @Test func wrongFieldCountAndEmptyTable() {

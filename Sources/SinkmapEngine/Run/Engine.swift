@@ -46,6 +46,22 @@ public enum Engine {
         return try RunPartials(plan: plan.key, tileCount: plan.tiles.count, tiles: tiles, sums: sums)
     }
 
+    /// A run in which no pixel is accounted would print a table of zeros: refuse it, saying why.
+    static func refuseEmpty(_ sums: ZonalAccumulator, scene: PreparedScene) throws {
+        guard sums.slots.allSatisfy({ $0.pixels == 0 }) else { return }
+        let lo = sums.leftOut
+        let why: String
+        if !lo.unknownCodes.isEmpty {
+            let codes = lo.unknownCodes.keys.sorted().prefix(5).map { "\($0) (\(lo.unknownCodes[$0]!) px)" }.joined(separator: ", ")
+            why = "no pixel has a land-cover code of the parameter table \(scene.scene.parameters) (codes found: \(codes)); wrong legend or wrong table?"
+        } else if lo.outsideZones > 0 {
+            why = "no computed pixel lies in a zone polygon"
+        } else {
+            why = "every land-cover pixel is nodata"
+        }
+        throw InputRefused(path: scene.landcover.path, band: scene.landcover.band, message: "nothing to account: " + why)
+    }
+
     /// What `finalize` records beside the figures.
     public struct Context {
         public var threads: Int
@@ -80,6 +96,7 @@ public enum Engine {
             throw RunPartials.Mismatch(description: "tile \(missing) of the outputs was not written into this workspace; finalize where the tiles were computed")
         }
         let scene = plan.scene
+        try refuseEmpty(partials.sums, scene: scene)
         var clock = Stopwatch()
         var timings = context.timings
         let layers = try workspace.sink.finish()

@@ -14,6 +14,8 @@ public final class TileKernel {
     let lookup: CodeLookup
     /// Per class: whether it has a lidar allometry (agb_a, agb_b).
     let hasAllometry: [Bool]
+    /// Per class: whether it has no flux (`method: none`); nil when no class is such.
+    let noFlux: [Bool]?
     /// Class index per pixel of the last tile (−1 = not computed).
     public let classIndex: UnsafeMutablePointer<Int32>
     /// npp, rh, nep, agb, carbon: 5 consecutive planes of the tile's pixel count.
@@ -26,6 +28,8 @@ public final class TileKernel {
         classes = PreparedClasses(table: scene.table, options: scene.scene.options)
         self.lookup = lookup
         hasAllometry = scene.table.classes.map(\.hasAllometry)
+        let none = scene.table.classes.map { $0.method == .none }
+        noFlux = none.contains(true) ? none : nil
         classIndex = .allocate(capacity: capacity)
         outputs = .allocate(capacity: 5 * capacity)
     }
@@ -43,11 +47,22 @@ public final class TileKernel {
                               precipitation: input.precipitation, radiation: input.radiation,
                               canopyHeight: input.hasCanopy ? UnsafePointer(input.canopy) : nil)
         CarbonKernels.run(tile, plane(count: n), classes: classes)
+        if let noFlux { zeroFluxes(noFlux, count: n) }
         let missing = Bands.countMissing(nep: outputs + 2 * n, precipitation: input.precipitation, count: n, months: 12,
                                          classIndex: classIndex)
         leftOut.negativePrecipitation += missing.negative
         leftOut.monthlyInputNodata += missing.nodata
         if input.hasCanopy { leftOut.canopyMissing += canopyMissing(input.canopy, count: n) }
+    }
+
+    /// NPP = Rh = NEP = 0 for the pixels of classes without flux, whatever their inputs.
+    func zeroFluxes(_ noFlux: [Bool], count n: Int) {
+        noFlux.withUnsafeBufferPointer { none in
+            for i in 0..<n {
+                let k = classIndex[i]
+                if k >= 0 && none[Int(k)] { outputs[i] = 0; outputs[n + i] = 0; outputs[2 * n + i] = 0 }
+            }
+        }
     }
 
     /// Pixels of a class with lidar allometry whose canopy height is missing.

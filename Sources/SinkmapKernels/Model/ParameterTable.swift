@@ -13,6 +13,10 @@ public struct ParameterTable: Sendable, Equatable {
         "agb_a", "agb_b", "root_shoot", "c_above", "c_below", "c_soil", "c_dead",
     ]
 
+    /// Largest plausible maximum light-use efficiency, gC/MJ (published CASA values lie
+    /// between about 0.4 and 3).
+    public static let maxEpsMax = 5.0
+
     public init(classes: [ClassParameters]) { self.classes = classes }
 
     /// Position of the class with this land-cover code, nil when absent.
@@ -21,7 +25,9 @@ public struct ParameterTable: Sendable, Equatable {
     /// Parses and validates a table. `source` names the text in error messages (usually its path).
     ///
     /// Checked: every required column present (once); `code` an integer, unique; `ecosystem`
-    /// one of `Ecosystem`; every number finite; eps_max ≥ 0; −1 < ndvi_min < ndvi_max < 1
+    /// one of `Ecosystem`; `method` (optional column) `casa` (default, also when empty) or
+    /// `none`; every number finite; 0 < eps_max ≤ 5 gC/MJ for CASA classes (≥ 0 otherwise);
+    /// −1 < ndvi_min < ndvi_max < 1
     /// (SR(x) = (1+x)/(1−x) must be finite); agb_a and agb_b both empty or both given with
     /// agb_a ≥ 0 and agb_b > 0; root_shoot and c_* ≥ 0; at least one class row.
     public init(csv: String, source: String) throws(ParameterTableError) {
@@ -84,7 +90,17 @@ public struct ParameterTable: Sendable, Equatable {
             guard let ecosystem = Ecosystem(rawValue: ecoText.lowercased()) else {
                 throw fail(line, "ecosystem", "unknown ecosystem \"\(ecoText)\" (expected one of \(Ecosystem.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
+            var method = FluxMethod.casa
+            if columnIndex["method"] != nil, !field("method").isEmpty {
+                guard let m = FluxMethod(rawValue: field("method").lowercased()) else {
+                    throw fail(line, "method", "unknown method \"\(field("method"))\" (expected casa or none)")
+                }
+                method = m
+            }
             let epsMax = try nonNegative("eps_max")
+            if method == .casa && !(epsMax > 0 && epsMax <= Self.maxEpsMax) {
+                throw fail(line, "eps_max", "eps_max \(field("eps_max")) gC/MJ is outside (0, 5] for a CASA class (method none gives a class no flux)")
+            }
             let ndviMin = try number("ndvi_min"), ndviMax = try number("ndvi_max")
             if !(ndviMin > -1) { throw fail(line, "ndvi_min", "ndvi_min \(field("ndvi_min")) must be greater than -1") }
             if !(ndviMax < 1) { throw fail(line, "ndvi_max", "ndvi_max \(field("ndvi_max")) must be less than 1") }
@@ -104,7 +120,7 @@ public struct ParameterTable: Sendable, Equatable {
                 agbA: agbA, agbB: agbB,
                 rootShoot: try nonNegative("root_shoot"),
                 cAbove: try nonNegative("c_above"), cBelow: try nonNegative("c_below"),
-                cSoil: try nonNegative("c_soil"), cDead: try nonNegative("c_dead")))
+                cSoil: try nonNegative("c_soil"), cDead: try nonNegative("c_dead"), method: method))
         }
         if rows.isEmpty { throw fail(nil, nil, "the table has a header but no class rows") }
         self.classes = rows
