@@ -52,3 +52,26 @@ public struct PreparedScene: Sendable {
     /// What validation found acceptable but worth saying (e.g. a canopy covering part of the area).
     public var warnings: [String] = []
 }
+
+extension PreparedScene {
+    /// Every input band the run reads: its role, its month ("YYYY-MM", monthly inputs only)
+    /// and the aligned raster. Bands of one file are listed each (a file shared by several
+    /// roles appears under each).
+    public var bandsUsed: [(role: String, month: String?, raster: AlignedRaster)] {
+        var out: [(role: String, month: String?, raster: AlignedRaster)] = [("landcover", nil, landcover)]
+        for (i, period) in scene.periods.enumerated() {
+            let m = "\(period.month)"
+            switch ndvi[i] {
+            case .ndvi(let r): out.append(("ndvi", m, r))
+            case .redNir(let red, let nir): out += [("red", m, red), ("nir", m, nir)]
+            }
+            out += [("temperature", m, temperature[i]), ("precipitation", m, precipitation[i]), ("radiation", m, radiation[i])]
+        }
+        switch canopy {
+        case .chm(let r)?: out.append(("canopy_height", nil, r))
+        case .dsmDtm(let dsm, let dtm)?: out += [("dsm", nil, dsm), ("dtm", nil, dtm)]
+        case nil: break
+        }
+        return out
+    }
+}

@@ -42,6 +42,17 @@ public enum SceneValidator {
 
         func note(_ role: String, _ path: String) {
             if !inputs.contains(where: { $0.path == path }) { inputs.append(InputFile(role: role, path: path)) }
+            // A shapefile is several files: its sidecars carry attributes, index and CRS.
+            let url = URL(fileURLWithPath: path)
+            if url.pathExtension.lowercased() == "shp" {
+                let base = url.deletingPathExtension().path
+                for ext in ["shx", "dbf", "prj", "cpg", "qix", "sbn", "sbx", "SHX", "DBF", "PRJ", "CPG"] {
+                    let sidecar = base + "." + ext
+                    if FileManager.default.fileExists(atPath: sidecar), !inputs.contains(where: { $0.path == sidecar }) {
+                        inputs.append(InputFile(role: role + " (." + ext.lowercased() + ")", path: sidecar))
+                    }
+                }
+            }
         }
 
         /// Runs a GDAL step, turning its error into one naming the scene field and file.

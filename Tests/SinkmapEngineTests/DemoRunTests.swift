@@ -79,6 +79,12 @@ func dec(_ s: String?) -> Decimal { Decimal(string: s ?? "x") ?? Decimal.nan }
             #expect(gdalinfo.stdout.contains("LAYOUT=COG"), "\(name) is not a COG")
             #expect(gdalinfo.stdout.contains("Overviews: 256x192"))
             #expect(gdalinfo.stdout.contains("COMPRESSION=DEFLATE"))
+            // Self-describing: band description and unit, and the scene's metadata.
+            let unit = ["npp": "gC m-2 yr-1", "rh": "gC m-2 yr-1", "nep": "gC m-2 yr-1", "agb": "Mg ha-1", "carbon": "Mg C ha-1"][name]!
+            #expect(gdalinfo.stdout.contains("Unit Type: \(unit)\n"), "\(name): unit")
+            #expect(gdalinfo.stdout.contains("Description = \(name == "carbon" ? "Carbon stock" : name == "agb" ? "AGB" : name.uppercased() == "RH" ? "Rh" : name.uppercased()):"), "\(name): description")
+            #expect(gdalinfo.stdout.contains("SINKMAP_SCENE=shangyu-2023-demo"))
+            #expect(gdalinfo.stdout.contains("SINKMAP_MONTHS=2023-01,2023-02,2023-03,2023-04,2023-05,2023-06,2023-07,2023-08,2023-09,2023-10,2023-11,2023-12"))
         }
     }
 
@@ -254,6 +260,33 @@ func dec(_ s: String?) -> Decimal { Decimal(string: s ?? "x") ?? Decimal.nan }
         #expect(inputs.allSatisfy { ($0["sha256"] as! String).count == 64 })
         #expect((summary["software"] as! [String: Any])["version"] != nil)
         #expect((summary["timings_seconds"] as! [String: Any])["total"] != nil)
+    }
+
+    @Test func summaryRecordsProvenance() throws {
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run.out + "/summary.json"))) as! [String: Any]
+        let runInfo = summary["run"] as! [String: Any]
+        let command = runInfo["command_line"] as! [String]
+        #expect(command.dropFirst().prefix(2) == ["run", Repo.demoScene])
+        for key in ["started_utc", "finished_utc"] {
+            #expect((runInfo[key] as! String).range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"#, options: .regularExpression) != nil)
+        }
+        #expect(((summary["software"] as! [String: Any])["build"] as! String).isEmpty == false)
+        #expect(summary["months"] as! [String] == (1...12).map { String(format: "2023-%02d", $0) })
+        // Land cover, 12 × (NDVI, temperature, precipitation, radiation), CHM: each band with its file's checksum.
+        let bands = summary["bands"] as! [[String: Any]]
+        #expect(bands.count == 50)
+        let july = bands.filter { $0["month"] as? String == "2023-07" }.map { $0["role"] as! String }
+        #expect(july.sorted() == ["ndvi", "precipitation", "radiation", "temperature"])
+        let temperature = bands.filter { $0["role"] as? String == "temperature" }
+        #expect(temperature.map { ($0["band"] as! NSNumber).intValue } == Array(1...12))
+        #expect(Set(temperature.map { $0["sha256"] as! String }).count == 1)  // one file, 12 bands
+        #expect(bands.allSatisfy { ($0["sha256"] as? String)?.count == 64 })
+        // Every output file but the summary, with a checksum that matches the file.
+        let outputs = summary["outputs"] as! [[String: Any]]
+        #expect(outputs.map { $0["file"] as! String } == ["npp.tif", "rh.tif", "nep.tif", "agb.tif", "carbon.tif", "zonal.csv", "onemap.gpkg"])
+        let csv = try #require(outputs.first { $0["file"] as? String == "zonal.csv" })
+        let sha = try runProcess("/usr/bin/sha256sum", [run.out + "/zonal.csv"]).stdout.prefix(64)
+        #expect(csv["sha256"] as? String == String(sha))
     }
 
     @Test func onemapHasOneLayerPerLevelWithTheTotals() throws {

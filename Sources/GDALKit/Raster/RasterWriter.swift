@@ -56,6 +56,20 @@ public final class RasterWriter {
         }
     }
 
+    /// Names a band and its unit (kept by GDAL's copies, e.g. into a COG).
+    public func describe(band: Int, description: String, unit: String) throws {
+        let h = try dataset.bandHandle(band)
+        try GDAL.checkLastError("set the description of band \(band)", path: path) { GDALSetDescription(h, description) }
+        try GDAL.check("set the unit of band \(band)", path: path) { GDALSetRasterUnitType(h, unit) }
+    }
+
+    /// Sets dataset metadata items (default domain), in key order.
+    public func setMetadata(_ items: [String: String]) throws {
+        for (key, value) in items.sorted(by: { $0.key < $1.key }) {
+            try GDAL.check("set metadata \(key)", path: path) { GDALSetMetadataItem(dataset.handle, key, value, nil) }
+        }
+    }
+
     /// Flushes caches to disk; errors here are write errors (disk full, ...).
     public func flush() throws {
         // GDAL 3.6's GDALFlushCache returns nothing: a failure shows only in the error state.

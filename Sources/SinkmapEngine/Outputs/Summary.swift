@@ -7,7 +7,11 @@ import SinkmapScene
 /// parameters, software version and timings. A typed record, written with sorted keys so
 /// runs diff cleanly, and read back by tools (and tests) with the same type.
 public struct Summary: Codable, Sendable, Equatable {
-    public struct Software: Codable, Sendable, Equatable { public var name, version, gdal: String }
+    public struct Software: Codable, Sendable, Equatable {
+        public var name, version, gdal: String
+        /// The CPU the kernels were compiled for.
+        public var build: String
+    }
     public struct SceneInfo: Codable, Sendable, Equatable { public var name, file: String }
     public struct GridInfo: Codable, Sendable, Equatable {
         public var crs: String
@@ -78,6 +82,24 @@ public struct Summary: Codable, Sendable, Equatable {
         public var bytes: Int64
         public var sha256: String
     }
+    /// One band of an input as the run used it.
+    public struct BandUse: Codable, Sendable, Equatable {
+        public var role: String
+        /// "YYYY-MM" for monthly inputs, nil otherwise.
+        public var month: String?
+        public var path: String
+        public var band: Int
+        public var scale, offset: Double
+        public var nodata: Double?
+        public var resampling: String
+        public var sha256: String?
+    }
+    /// One output file.
+    public struct OutputFile: Codable, Sendable, Equatable {
+        public var file: String
+        public var bytes: Int64
+        public var sha256: String
+    }
     public struct Respiration: Codable, Sendable, Equatable {
         public var model: String
         public var rRef, q10, tRef: Double?
@@ -123,7 +145,28 @@ public struct Summary: Codable, Sendable, Equatable {
         public var threads: Int
         public var tileSize: Int
         public var tiles: Int
-        enum CodingKeys: String, CodingKey { case threads, tileSize = "tile_size", tiles }
+        public var commandLine: [String]
+        /// ISO 8601, UTC.
+        public var startedUTC, finishedUTC: String
+        enum CodingKeys: String, CodingKey {
+            case threads, tileSize = "tile_size", tiles, commandLine = "command_line", startedUTC = "started_utc"
+            case finishedUTC = "finished_utc"
+        }
+
+        public init(threads: Int, tileSize: Int, tiles: Int, commandLine: [String], started: Date, finished: Date) {
+            self.threads = threads
+            self.tileSize = tileSize
+            self.tiles = tiles
+            self.commandLine = commandLine
+            startedUTC = Summary.utc(started)
+            finishedUTC = Summary.utc(finished)
+        }
+    }
+
+    static func utc(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: d)
     }
 
     public var software: Software
@@ -132,6 +175,12 @@ public struct Summary: Codable, Sendable, Equatable {
     public var totals: Totals
     public var leftOut: LeftOutInfo
     public var inputs: [Input]
+    /// The 12 months, chronologically.
+    public var months: [String]
+    /// Every input band used, with its role, month and its file's checksum.
+    public var bands: [BandUse]
+    /// Every output file but this summary, with its checksum.
+    public var outputs: [OutputFile]
     public var parameters: Parameters
     public var run: RunInfo
     public var timingsSeconds: [String: Double]
@@ -139,21 +188,29 @@ public struct Summary: Codable, Sendable, Equatable {
     public var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
-        case software, scene, grid, totals, leftOut = "left_out", inputs, parameters, run
+        case software, scene, grid, totals, leftOut = "left_out", inputs, months, bands, outputs, parameters, run
         case timingsSeconds = "timings_seconds", warnings
     }
 
     public init(scene: PreparedScene, total: ZoneTotals, leftOut: LeftOut, run: RunInfo, inputs: [Input],
-                timings: [String: Double], warnings: [String], version: String) {
+                outputs: [OutputFile], timings: [String: Double], warnings: [String], version: String) {
         let g = scene.grid
         let options = scene.scene.options
-        software = Software(name: "sinkmap", version: version, gdal: GDAL.version)
+        software = Software(name: "sinkmap", version: version, gdal: GDAL.version, build: KernelBuild.target)
         self.scene = SceneInfo(name: scene.scene.name, file: scene.scene.file)
         grid = GridInfo(crs: scene.crsName, epsg: scene.crsEPSG, width: g.width, height: g.height, pixels: g.pixelCount,
                         geotransform: g.transform.gdal)
         totals = Totals(total)
         self.leftOut = LeftOutInfo(leftOut)
         self.inputs = inputs
+        self.outputs = outputs
+        months = scene.scene.periods.map { "\($0.month)" }
+        let checksum = Dictionary(inputs.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })
+        bands = scene.bandsUsed.map { u in
+            BandUse(role: u.role, month: u.month, path: u.raster.path, band: u.raster.band, scale: u.raster.scale,
+                    offset: u.raster.offset, nodata: u.raster.nodata, resampling: u.raster.resamplingDescription,
+                    sha256: checksum[u.raster.path])
+        }
         let respiration: Respiration
         switch options.rh {
         case .pei2009: respiration = Respiration(model: "pei2009")

@@ -70,13 +70,17 @@ public enum Engine {
         var checksums: () throws -> [Summary.Input]
         /// Laps so far; finalize adds its own.
         public var timings: [(String, Double)]
+        public var commandLine: [String]
+        public var started: Date
 
         public init(threads: Int, softwareVersion: String, checksums: @escaping () throws -> [Summary.Input] = { [] },
-                    timings: [(String, Double)] = []) {
+                    timings: [(String, Double)] = [], commandLine: [String] = CommandLine.arguments, started: Date = Date()) {
             self.threads = threads
             self.softwareVersion = softwareVersion
             self.checksums = checksums
             self.timings = timings
+            self.commandLine = commandLine
+            self.started = started
         }
     }
 
@@ -99,6 +103,12 @@ public enum Engine {
         try refuseEmpty(partials.sums, scene: scene)
         var clock = Stopwatch()
         var timings = context.timings
+        try workspace.sink.describe(bands: TileKernel.outputBands, metadata: [
+            "SINKMAP_SCENE": scene.scene.name,
+            "SINKMAP_MONTHS": scene.scene.periods.map { "\($0.month)" }.joined(separator: ","),
+            "SINKMAP_VERSION": context.softwareVersion,
+            "SINKMAP_RH_MODEL": scene.scene.options.rh.name,
+        ])
         let layers = try workspace.sink.finish()
         for (i, name) in rasterNames.enumerated() {
             try COG.write(from: layers, band: i + 1, to: out.file("\(name).tif"), threads: context.threads)
@@ -120,9 +130,16 @@ public enum Engine {
         let warnings = scene.warnings + Warnings.of(sums.leftOut, rolled: rolled, hierarchy: scene.zones)
         let report = RunReport(outDir: out.final, total: total, leftOut: sums.leftOut, tiles: plan.tiles.count,
                                tileSize: plan.tileSize, timings: timings, warnings: warnings)
-        let summary = Summary(scene: scene, total: total, leftOut: sums.leftOut,
-                              run: .init(threads: context.threads, tileSize: plan.tileSize, tiles: plan.tiles.count),
-                              inputs: inputs, timings: Dictionary(uniqueKeysWithValues: timings), warnings: warnings,
+        // Checksums of every output written so far (all but the summary itself).
+        var outputs: [Summary.OutputFile] = []
+        for name in rasterNames.map({ "\($0).tif" }) + ["zonal.csv", "onemap.gpkg"] {
+            let sum = try Checksums.sha256(path: out.file(name))
+            outputs.append(Summary.OutputFile(file: name, bytes: sum.bytes, sha256: sum.hex))
+        }
+        let run = Summary.RunInfo(threads: context.threads, tileSize: plan.tileSize, tiles: plan.tiles.count,
+                                  commandLine: context.commandLine, started: context.started, finished: Date())
+        let summary = Summary(scene: scene, total: total, leftOut: sums.leftOut, run: run, inputs: inputs, outputs: outputs,
+                              timings: Dictionary(uniqueKeysWithValues: timings), warnings: warnings,
                               version: context.softwareVersion)
         try OutputDirectory.write(try summary.json(), to: out.file("summary.json"))
         return report

@@ -11,14 +11,17 @@ public struct RunOptions: Sendable {
     public var overwrite: Bool
     /// Written into summary.json.
     public var softwareVersion: String
+    /// The command line that started the run (summary.json).
+    public var commandLine: [String]
 
     public init(outDir: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount, tileSize: Int? = nil,
-                overwrite: Bool = false, softwareVersion: String = "dev") {
+                overwrite: Bool = false, softwareVersion: String = "dev", commandLine: [String] = CommandLine.arguments) {
         self.outDir = outDir
         self.threads = max(1, threads)
         self.tileSize = tileSize
         self.overwrite = overwrite
         self.softwareVersion = softwareVersion
+        self.commandLine = commandLine
     }
 }
 
@@ -54,6 +57,7 @@ public enum SceneRunner {
     }
 
     static func runStaged(_ scene: PreparedScene, options: RunOptions, progress: Progress, out: OutputDirectory) throws -> RunReport {
+        let started = Date()
         var clock = Stopwatch()
         // Input checksums run beside the tiles.
         let checksums = ChecksumJob(files: scene.inputFiles)
@@ -71,6 +75,7 @@ public enum SceneRunner {
         timings.append(("tiles", clock.lap()))
         return try Engine.finalize(partials, plan: plan, workspace: workspace, out: out,
                                    context: .init(threads: threads, softwareVersion: options.softwareVersion,
-                                                  checksums: checksums.wait, timings: timings))
+                                                  checksums: checksums.wait, timings: timings,
+                                                  commandLine: options.commandLine, started: started))
     }
 }

@@ -23,6 +23,15 @@ public final class TileKernel {
 
     public static let outputNames = ["npp", "rh", "nep", "agb", "carbon"]
 
+    /// Each output band's description and unit (UCUM-like text, as GDAL shows it).
+    public static let outputBands: [(description: String, unit: String)] = [
+        ("NPP: annual net primary production (CASA)", "gC m-2 yr-1"),
+        ("Rh: annual heterotrophic respiration", "gC m-2 yr-1"),
+        ("NEP: net ecosystem production, NPP - Rh (positive = sink)", "gC m-2 yr-1"),
+        ("AGB: aboveground biomass", "Mg ha-1"),
+        ("Carbon stock: above + below ground, soil and dead organic matter", "Mg C ha-1"),
+    ]
+
     public init(scene: PreparedScene, lookup: CodeLookup, capacity: Int) {
         self.capacity = capacity
         classes = PreparedClasses(table: scene.table, options: scene.scene.options)

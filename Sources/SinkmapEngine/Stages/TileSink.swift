@@ -32,6 +32,13 @@ public final class TileSink: @unchecked Sendable {
         return written.contains(window)
     }
 
+    /// Names the bands and units and sets dataset metadata, before the outputs are copied.
+    public func describe(bands: [(description: String, unit: String)], metadata: [String: String]) throws {
+        lock.lock(); defer { lock.unlock() }
+        for (i, b) in bands.enumerated() { try writer.describe(band: i + 1, description: b.description, unit: b.unit) }
+        try writer.setMetadata(metadata)
+    }
+
     /// Flushes and gives the dataset to convert band by band.
     public func finish() throws -> Dataset {
         try writer.flush()

@@ -5,6 +5,14 @@ public enum RhModel: Sendable, Equatable {
     /// Rh_m = rRef·30·q10^((T_m − tRef)/10), gC m⁻² month⁻¹.
     /// `rRef` in gC m⁻² day⁻¹ at `tRef` (°C); `q10` dimensionless, must be > 0.
     case q10(rRef: Double, q10: Double, tRef: Double)
+
+    /// The model and its parameters as text, e.g. "q10 (r_ref 1.3, q10 2.4, t_ref 12)".
+    public var name: String {
+        switch self {
+        case .pei2009: return "pei2009"
+        case .q10(let r, let q, let t): return "q10 (r_ref \(r), q10 \(q), t_ref \(t))"
+        }
+    }
 }
 
 /// Run-wide model choices from the scene's `models:` section.

@@ -1,0 +1,17 @@
+/// What the kernels were compiled for (see Package.swift, `kernelSettings`): recorded in
+/// summary.json so a reviewer knows which build produced the numbers.
+public enum KernelBuild {
+    public static var target: String {
+        #if arch(x86_64)
+        #if SINKMAP_FMA
+        return "x86_64 haswell (AVX2, FMA)"
+        #else
+        return "x86_64 portable (SSE2)"
+        #endif
+        #elseif arch(arm64)
+        return "aarch64 (NEON, FMA)"
+        #else
+        return "generic"
+        #endif
+    }
+}
