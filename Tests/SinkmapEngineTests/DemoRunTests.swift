@@ -292,10 +292,20 @@ func dec(_ s: String?) -> Decimal { Decimal(string: s ?? "x") ?? Decimal.nan }
     @Test func onemapHasOneLayerPerLevelWithTheTotals() throws {
         let gpkg = run.out + "/onemap.gpkg"
         let ds = try VectorDataset(path: gpkg)
-        #expect(ds.layerNames == ["township", "county", "city"])
+        #expect(ds.layerNames == ["township", "county", "city", "onemap_splits"])
+        // The splits table holds every row of zonal.csv, keyed by level, unit, ecosystem, red line.
+        let all = try ZonalCSV(path: run.out + "/zonal.csv")
+        let splits = try ds.layer("onemap_splits").features(fields: ["level", "unit_id", "ecosystem", "redline", "pixels", "pixels_nep", "nep_tc"])
+        #expect(splits.count == all.rows.count)
+        for (f, row) in zip(splits, all.rows) {
+            #expect(f.fields["level"] == row["level"] && f.fields["unit_id"] == row["unit_id"] && f.fields["ecosystem"] == row["ecosystem"]
+                    && f.fields["redline"] == row["redline"] && f.fields["pixels"] == row["pixels"] && f.fields["pixels_nep"] == row["pixels_nep"])
+            if row["nep_tc"] == "" { #expect(f.fields["nep_tc"] == "", "NULL where the CSV is empty") }
+        }
         let csv = try ZonalCSV(path: run.out + "/zonal.csv")
         for level in ["township", "county", "city"] {
-            let features = try ds.layer(level).features(fields: ["unit_id", "pixels", "npp_tc"])
+            let features = try ds.layer(level).features(fields: ["level", "unit_id", "pixels", "npp_tc"])
+            #expect(features.allSatisfy { $0.fields["level"] == level })
             let expected = csv.rows(level: level, ecosystem: "all", redline: "all")
             #expect(features.count == expected.count)
             for f in features {

@@ -82,6 +82,16 @@ public final class VectorLayer {
         return SpatialReference(cloning: s)
     }
 
+    /// A field's value as text. Reals print as the shortest text of their value, so an id
+    /// stored as Real 1.0 (a shapefile's N(19,11) field, say) is "1", not "1.00000000000".
+    static func text(_ feat: OGRFeatureH, _ i: Int32, _ defn: OGRFeatureDefnH?) -> String {
+        if OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i)) == OFTReal {
+            let x = OGR_F_GetFieldAsDouble(feat, i)
+            return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+        }
+        return String(cString: OGR_F_GetFieldAsString(feat, i))
+    }
+
     /// Reads every feature: the listed fields as text and a clone of the geometry.
     public func features(fields wanted: [String]) throws -> [VectorFeature] {
         let defn = OGR_L_GetLayerDefn(handle)
@@ -100,7 +110,7 @@ public final class VectorLayer {
             defer { OGR_F_Destroy(feat) }
             var values: [String: String] = [:]
             for (name, i) in indices {
-                values[name] = OGR_F_IsFieldSetAndNotNull(feat, i) != 0 ? String(cString: OGR_F_GetFieldAsString(feat, i)) : ""
+                values[name] = OGR_F_IsFieldSetAndNotNull(feat, i) != 0 ? VectorLayer.text(feat, i, defn) : ""
             }
             let geom = try OGR_F_GetGeometryRef(feat).map { g in
                 Geometry(owning: try GDAL.make("copy geometry", path: path, fallback: "out of memory") { OGR_G_Clone(g) })

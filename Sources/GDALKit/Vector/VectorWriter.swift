@@ -5,9 +5,9 @@ public final class VectorWriter {
     private(set) var handle: GDALDatasetH?
     public let path: String
 
-    public enum FieldType { case string, integer64, real }
+    public enum FieldType: Sendable { case string, integer64, real }
     public enum FieldValue {
-        case string(String), integer(Int64), real(Double)
+        case string(String), integer(Int64), real(Double), null
     }
 
     public init(path: String, driver: String = "GPKG") throws {
@@ -35,11 +35,13 @@ public final class VectorWriter {
         try GDAL.checkLastError("write", path: path) { GDALClose(h) }
     }
 
-    /// Creates a polygon layer with the given fields (in order).
-    public func createLayer(_ name: String, srs: SpatialReference?, fields: [(String, FieldType)]) throws -> Layer {
+    /// Creates a polygon layer (or, with `polygons` false, an attribute table) with the
+    /// given fields (in order).
+    public func createLayer(_ name: String, srs: SpatialReference?, fields: [(String, FieldType)],
+                            polygons: Bool = true) throws -> Layer {
         let h = try openHandle("create layer '\(name)'")
         let l = try GDAL.make("create layer '\(name)'", path: path) {
-            GDALDatasetCreateLayer(h, name, srs?.handle, wkbMultiPolygon, nil)
+            GDALDatasetCreateLayer(h, name, polygons ? srs?.handle : nil, polygons ? wkbMultiPolygon : wkbNone, nil)
         }
         for (fname, type) in fields {
             let t: OGRFieldType
@@ -93,6 +95,7 @@ public final class VectorWriter {
                 case .string(let s): OGR_F_SetFieldString(f, i, s)
                 case .integer(let n): OGR_F_SetFieldInteger64(f, i, n)
                 case .real(let x): OGR_F_SetFieldDouble(f, i, x)
+                case .null: OGR_F_SetFieldNull(f, i)
                 }
             }
             if let g = geometry {

@@ -2,11 +2,26 @@ import GDALKit
 import SinkmapScene
 
 /// `onemap.gpkg`: one polygon layer per zone level, carrying each unit's totals
-/// (ecosystem = all, red line = all). The finest layer holds the zone polygons (those
-/// sharing an id merged); coarser layers are dissolved from them. Geometries stay in
-/// the zone layer's CRS.
+/// (ecosystem = all, red line = all) and its `level`; and the attribute table
+/// `onemap_splits` with every row of `zonal.csv` (the ecosystem and red-line splits, keyed
+/// by level and unit). The finest layer holds the zone polygons (those sharing an id
+/// merged); coarser layers are dissolved from them. Geometries stay in the zone layer's
+/// CRS. Fluxes over no valid pixel are NULL, as they are empty cells in the CSV.
 public enum OneMapWriter {
-    public static func write(_ scene: PreparedScene, rolled: [[[ZoneTotals]]], to path: String) throws {
+    static let figureFields: [(String, VectorWriter.FieldType)] = [
+        ("pixels", .integer64), ("pixels_nep", .integer64), ("area_ha", .real), ("npp_tc", .real), ("rh_tc", .real),
+        ("nep_tc", .real), ("carbon_tc", .real), ("nep_tco2e", .real), ("carbon_tco2e", .real),
+    ]
+
+    static func figures(_ t: ZoneTotals) -> [(String, VectorWriter.FieldValue)] {
+        func flux(_ x: Double) -> VectorWriter.FieldValue { t.hasFlux ? .real(x) : .null }
+        return [("pixels", .integer(t.pixels)), ("pixels_nep", .integer(t.pixelsNEP)), ("area_ha", .real(t.areaHectares)),
+                ("npp_tc", flux(t.nppTonnes)), ("rh_tc", flux(t.rhTonnes)), ("nep_tc", flux(t.nepTonnes)),
+                ("carbon_tc", .real(t.carbonTonnes)), ("nep_tco2e", flux(Quantity.co2e(t.nepTonnes))),
+                ("carbon_tco2e", .real(Quantity.co2e(t.carbonTonnes)))]
+    }
+
+    public static func write(_ scene: PreparedScene, rolled: [[[ZoneTotals]]], rows: [ZonalRow], to path: String) throws {
         let shapes = scene.zoneShapes
         let srs = try shapes.crsWKT.map { try SpatialReference(definition: $0) }
         let h = scene.zones
@@ -22,10 +37,8 @@ public enum OneMapWriter {
 
         let writer = try VectorWriter(path: path)
         let fields: [(String, VectorWriter.FieldType)] = [
-            ("unit_id", .string), ("unit_name", .string), ("parent_id", .string), ("pixels", .integer64),
-            ("area_ha", .real), ("npp_tc", .real), ("rh_tc", .real), ("nep_tc", .real), ("carbon_tc", .real),
-            ("nep_tco2e", .real), ("carbon_tco2e", .real),
-        ]
+            ("level", .string), ("unit_id", .string), ("unit_name", .string), ("parent_id", .string),
+        ] + figureFields
         for (li, level) in h.levels.enumerated() {
             // Members of each unit at this level, then the dissolved outline.
             var members = [[Geometry]](repeating: [], count: h.units[li].count)
@@ -40,12 +53,20 @@ public enum OneMapWriter {
                     let geometry: Geometry? = li == 0 ? finest[ui]
                         : (members[ui].isEmpty ? nil : (members[ui].count == 1 ? members[ui][0] : try Geometry.union(members[ui], path: scene.zonesPath)))
                     try out.add([
-                        ("unit_id", .string(unit.id)), ("unit_name", .string(unit.name)), ("parent_id", .string(unit.parentID)),
-                        ("pixels", .integer(t.pixels)), ("area_ha", .real(t.areaHectares)), ("npp_tc", .real(t.nppTonnes)),
-                        ("rh_tc", .real(t.rhTonnes)), ("nep_tc", .real(t.nepTonnes)), ("carbon_tc", .real(t.carbonTonnes)),
-                        ("nep_tco2e", .real(Quantity.co2e(t.nepTonnes))), ("carbon_tco2e", .real(Quantity.co2e(t.carbonTonnes))),
-                    ], geometry: geometry)
+                        ("level", .string(level.name)), ("unit_id", .string(unit.id)), ("unit_name", .string(unit.name)),
+                        ("parent_id", .string(unit.parentID)),
+                    ] + figures(t), geometry: geometry)
                 }
+            }
+        }
+        // The splits, as an attribute table keyed by (level, unit_id, ecosystem, redline).
+        let splits = try writer.createLayer("onemap_splits", srs: nil, fields: [
+            ("level", .string), ("unit_id", .string), ("ecosystem", .string), ("redline", .string),
+        ] + figureFields, polygons: false)
+        try writer.transaction {
+            for r in rows {
+                try splits.add([("level", .string(r.level)), ("unit_id", .string(r.unit.id)), ("ecosystem", .string(r.ecosystem)),
+                                ("redline", .string(r.redline))] + figures(r.totals), geometry: nil)
             }
         }
         try writer.close()

@@ -120,7 +120,7 @@ public enum Engine {
         let rolled = ZonalTable.rollUp(sums, hierarchy: scene.zones)
         let rows = ZonalTable.rows(rolled: rolled, hierarchy: scene.zones, layout: sums.layout, hasRedline: scene.redlinePath != nil)
         try OutputDirectory.write(ZonalTable.csv(rows), to: out.file("zonal.csv"))
-        try OneMapWriter.write(scene, rolled: rolled, to: out.file("onemap.gpkg"))
+        try OneMapWriter.write(scene, rolled: rolled, rows: rows, to: out.file("onemap.gpkg"))
         timings.append(("write_tables", clock.lap()))
 
         let total = ZonalTable.sceneTotal(rolled)
