@@ -19,6 +19,8 @@ let package = Package(
             pkgConfig: "gdal",
             providers: [.apt(["libgdal-dev", "libproj-dev"])]
         ),
+        // Layer 0: the few Linux calls Swift's Glibc module does not offer (renameat2, cpuid).
+        .target(name: "CSinkmapSystem"),
         // Layer 1: the thin Swift layer over GDAL (datasets, windows, warping, vectors, writing).
         .target(name: "GDALKit", dependencies: ["CGDAL"]),
         // Layer 2: bringing inputs onto the target grid: the RasterSource protocol, its direct
@@ -32,12 +34,12 @@ let package = Package(
         ]),
         // Layer 4: tiling scheduler, zonal accumulation, outputs.
         .target(name: "SinkmapEngine", dependencies: [
-            "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene",
+            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Layer 5: the command line.
         .executableTarget(name: "sinkmap", dependencies: [
-            "GDALKit", "SinkmapGrid", "SinkmapScene", "SinkmapEngine",
+            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

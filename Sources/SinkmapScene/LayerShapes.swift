@@ -31,7 +31,7 @@ public struct LayerShapes: Sendable {
     /// refusals (e.g. its id).
     public static func read(_ features: [VectorFeature], layer: VectorLayer, grid: SpatialReference,
                             label: (VectorFeature) -> String = { "fid \($0.fid)" }) throws -> LayerShapes {
-        let source = layer.spatialReference
+        let source = layer.spatialReference.flatMap { $0.isUndefined ? nil : $0 }
         guard let source else {
             throw Refusal(message: "\(layer.path): layer '\(layer.name)' has no CRS (the grid is in \(grid.name)); assign the right one, e.g. with ogr2ogr -a_srs")
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import CSinkmapSystem
 import GDALKit
+import SinkmapKernels
 import SinkmapScene
 
 @main
@@ -39,10 +41,23 @@ func fail(_ error: Error) -> ExitCode {
 /// Runs a command body, turning any error into one line on stderr and exit status 1.
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
+        try requireKernelCPU()
         try body()
     } catch let e as ExitCode {
         throw e
     } catch {
         throw fail(error)
     }
+}
+
+/// The kernels of an x86-64 build use AVX2 and FMA (`-target-cpu haswell`): on a CPU without
+/// them the first kernel call would die with SIGILL. Refuse with one line instead.
+func requireKernelCPU() throws {
+    guard KernelBuild.needsAVX2FMA, csinkmap_cpu_has_avx2_fma() == 0 else { return }
+    struct MissingCPUFeature: Error, CustomStringConvertible {
+        var description: String {
+            "this CPU lacks AVX2/FMA, which this build of sinkmap's kernels (\(KernelBuild.target)) needs; rebuild with SINKMAP_PORTABLE=1 swift build -c release"
+        }
+    }
+    throw MissingCPUFeature()
 }

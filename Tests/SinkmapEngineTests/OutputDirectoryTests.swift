@@ -54,13 +54,33 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
-    @Test func staleStagingOfADeadProcessIsRemoved() throws {
+    @Test func staleStagingIsRemovedOnlyIfSinkmapMadeIt() throws {
         let dir = TempDir("outdir")
-        // A PID that cannot be alive (beyond Linux's pid_max of 2²²).
-        let stale = dir.path + "/.run.partial-4194999"
-        try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: false)
+        // A killed run's staging folder (it carries the marker) and a folder of the same
+        // pattern that sinkmap did not make (no marker, no summary.json).
+        let stale = dir.path + "/.run.partial-4194999", foreign = dir.path + "/.run.partial-notmine"
+        for d in [stale, foreign] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: false) }
+        try write("", stale + "/.sinkmap-partial")
+        try write("keep", foreign + "/data.txt")
         let out = try OutputDirectory(final: dir.file("run"), overwrite: false)
         #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(read(foreign + "/data.txt") == "keep")
         out.abandon()
+    }
+
+    @Test func secondRunOnTheSameDirectoryIsRefusedNamingTheHolder() throws {
+        let dir = TempDir("outdir")
+        let first = try OutputDirectory(final: dir.file("run"), overwrite: false)
+        do {
+            _ = try OutputDirectory(final: dir.file("run"), overwrite: true)
+            Issue.record("a second OutputDirectory on the same DIR was allowed")
+        } catch let e as OutputDirectory.Refused {
+            #expect(e.description.contains("another sinkmap run is writing it") && e.description.contains("pid \(getpid())"))
+        }
+        try first.commit()
+        // Released at commit: the next run may replace it.
+        let next = try OutputDirectory(final: dir.file("run"), overwrite: true)
+        next.abandon()
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/.run.lock"))
     }
 }

@@ -58,6 +58,13 @@ public final class SpatialReference {
     }
 
     /// The CRS's name, e.g. "WGS 84 / UTM zone 51N".
+    /// Whether this is a placeholder for "no CRS": GeoPackage layers written without one
+    /// come back as "Undefined geographic SRS" (srs_id 0) or "Undefined Cartesian SRS" (-1).
+    public var isUndefined: Bool {
+        let n = name.lowercased()
+        return n.hasPrefix("undefined geographic srs") || n.hasPrefix("undefined cartesian srs")
+    }
+
     public var name: String {
         guard let n = OSRGetName(handle) else { return "" }
         return String(cString: n)

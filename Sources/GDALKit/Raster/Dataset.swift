@@ -106,6 +106,22 @@ public final class Dataset {
         try readRaw(band: band, window: window, type: .float32, into: UnsafeMutableRawPointer(buffer))
     }
 
+    /// A decimated view of a whole band as raw Float32: at most `maxSide` × `maxSide` values
+    /// taken by nearest neighbour (from overviews when the file has them). For plausibility
+    /// checks that must not read every pixel.
+    public func sample(band: Int, maxSide: Int = 256) throws -> [Float] {
+        let b = try bandHandle(band)
+        let w = min(width, maxSide), h = min(height, maxSide)
+        var out = [Float](repeating: 0, count: w * h)
+        try out.withUnsafeMutableBufferPointer { buf in
+            try GDAL.check("read a sample of band \(band)", path: displayName) {
+                GDALRasterIOEx(b, GF_Read, 0, 0, Int32(width), Int32(height), buf.baseAddress, Int32(w), Int32(h),
+                               GDT_Float32, 0, 0, nil)
+            }
+        }
+        return out
+    }
+
     /// Reads a window of a band as raw values of `type` (e.g. `.uint32` zone ids) into `buffer`.
     public func readRaw(band: Int, window: Window, type: PixelType, into buffer: UnsafeMutableRawPointer) throws {
         let b = try bandHandle(band)

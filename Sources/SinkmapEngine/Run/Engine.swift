@@ -27,6 +27,7 @@ public enum Engine {
             while let t = queue.take() {
                 let w = plan.tiles[tiles[t]]
                 do {
+                    try Interruption.check()
                     try reader.read(w, leftOut: &accumulator.leftOut)
                     kernel.run(reader, count: w.pixelCount, leftOut: &accumulator.leftOut)
                     try accumulator.add(w, kernel)
@@ -111,8 +112,10 @@ public enum Engine {
         ])
         let layers = try workspace.sink.finish()
         for (i, name) in rasterNames.enumerated() {
+            try Interruption.check()
             try COG.write(from: layers, band: i + 1, to: out.file("\(name).tif"), threads: context.threads)
         }
+        try Interruption.check()
         workspace.removeIntermediates()
         timings.append(("write_cogs", clock.lap()))
 
@@ -142,6 +145,7 @@ public enum Engine {
                               timings: Dictionary(uniqueKeysWithValues: timings), warnings: warnings,
                               version: context.softwareVersion)
         try OutputDirectory.write(try summary.json(), to: out.file("summary.json"))
+        try Interruption.check()
         return report
     }
 }

@@ -1,6 +1,15 @@
 /// What the kernels were compiled for (see Package.swift, `kernelSettings`): recorded in
 /// summary.json so a reviewer knows which build produced the numbers.
 public enum KernelBuild {
+    /// Whether the kernels use AVX2 and FMA (x86-64 builds without SINKMAP_PORTABLE=1).
+    public static var needsAVX2FMA: Bool {
+        #if arch(x86_64) && SINKMAP_FMA
+        return true
+        #else
+        return false
+        #endif
+    }
+
     public static var target: String {
         #if arch(x86_64)
         #if SINKMAP_FMA

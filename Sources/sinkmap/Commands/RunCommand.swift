@@ -36,12 +36,19 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            Interruption.install()  // SIGINT/SIGTERM: stop at the next tile, leave nothing behind
             let progress = Progress.automatic(quiet: quiet)
             let parsed = try SceneParser.load(path: scene)
             let prepared = try SceneValidator.prepare(parsed)
-            let report = try SceneRunner.run(prepared, options: RunOptions(
-                outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,
-                softwareVersion: Sinkmap.version), progress: progress)
+            let report: RunReport
+            do {
+                report = try SceneRunner.run(prepared, options: RunOptions(
+                    outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,
+                    softwareVersion: Sinkmap.version), progress: progress)
+            } catch let stop as Interruption.Interrupted {
+                FileHandle.standardError.write(Data("sinkmap: interrupted; nothing written to \(out)\n".utf8))
+                throw ExitCode(stop.exitCode)
+            }
             for w in report.warnings { warn(w) }
             let t = report.total
             print("Outputs in \(report.outDir): npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg summary.json")

@@ -1,0 +1,16 @@
+#ifndef CSINKMAP_SYSTEM_H
+#define CSINKMAP_SYSTEM_H
+
+/// Atomically exchanges two paths (Linux renameat2 with RENAME_EXCHANGE): both must exist.
+/// Returns 0, or -1 with errno set (EINVAL or ENOSYS where the file system or kernel lacks it).
+int csinkmap_rename_exchange(const char *a, const char *b);
+
+/// Renames `from` to `to` only if `to` does not exist (RENAME_NOREPLACE); -1 with errno
+/// EEXIST if it does, EINVAL/ENOSYS where unsupported.
+int csinkmap_rename_noreplace(const char *from, const char *to);
+
+/// Whether the CPU supports what the kernels were compiled for: on x86-64 AVX2 and FMA
+/// (checked with cpuid); 1 elsewhere.
+int csinkmap_cpu_has_avx2_fma(void);
+
+#endif
