@@ -124,7 +124,6 @@ public struct Scene: Sendable {
 
     /// A path of the scene made absolute (relative paths are relative to the scene file).
     public func resolve(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        return directory + "/" + path
+        GDALPath.resolve(path, against: directory)
     }
 }

@@ -224,8 +224,21 @@ public enum SceneParser {
         return url.path
     }
 
+    /// The parser's whole explanation on one line: where, what, and in which construct.
     static func oneLine(_ e: YamlError) -> String {
-        String(describing: e).split(separator: "\n").first.map(String.init) ?? "\(e)"
+        func explain(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> String {
+            var text = "line \(mark.line), column \(mark.column): \(problem)"
+            if let c = context { text += " (\(c.text) at line \(c.mark.line), column \(c.mark.column))" }
+            return text
+        }
+        switch e {
+        case .scanner(let c, let p, let m, _), .parser(let c, let p, let m, _), .composer(let c, let p, let m, _):
+            return explain(c, p, m)
+        case .reader(let problem, let offset, _, _):
+            return "\(problem)" + (offset.map { " at byte \($0)" } ?? "")
+        default:
+            return String(describing: e).split(separator: "\n").joined(separator: " ")
+        }
     }
 }
 

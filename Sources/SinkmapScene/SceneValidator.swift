@@ -31,11 +31,12 @@ public enum SceneValidator {
             SceneError(file: shown, field: field, message: message)
         }
 
-        /// The absolute path of a scene path, checked to exist.
+        /// The absolute form of a scene path, its local file checked to exist (remote sources,
+        /// databases and subdatasets are checked by GDAL when opened).
         func existing(_ path: String, _ field: String) throws -> String {
             let abs = scene.resolve(path)
-            if !abs.hasPrefix("/vsi") && !FileManager.default.fileExists(atPath: abs) {
-                throw error(field, "\(path): no such file")
+            if let file = GDALPath.localFile(abs), !FileManager.default.fileExists(atPath: file) {
+                throw error(field, "\(path): no such file" + (file == abs ? "" : " (\(file))"))
             }
             return abs
         }

@@ -15,6 +15,12 @@ struct Sinkmap: ParsableCommand {
         version: version,
         subcommands: [RunCommand.self, ValidateCommand.self, ZonalCommand.self, InfoCommand.self]
     )
+
+    /// `sinkmap` alone: the help, and the usage-error status (a command is required).
+    func run() throws {
+        print(Sinkmap.helpMessage())
+        throw ExitCode(64)
+    }
 }
 
 /// Exit statuses (SPEC section 1): 0 success; 1 bad input or a failure while running;

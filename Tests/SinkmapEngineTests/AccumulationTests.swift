@@ -52,14 +52,18 @@ import TestSupport
 }
 
 @Suite struct TilingTests {
-    @Test func defaultTileSizeFollowsTheBlocks() {
-        #expect(Tiling.defaultTileSize(blockSize: 256) == 256)
-        #expect(Tiling.defaultTileSize(blockSize: 128) == 256)
-        #expect(Tiling.defaultTileSize(blockSize: 512) == 512)
-        #expect(Tiling.defaultTileSize(blockSize: 200) == 400)
-        #expect(Tiling.defaultTileSize(blockSize: 1024) == 1024)
-        #expect(Tiling.defaultTileSize(blockSize: nil) == 256)
-        #expect(Tiling.defaultTileSize(blockSize: 100_000) == 256)
+    @Test func defaultTileSizeFollowsSquareBlocksOnly() {
+        func t(_ w: Int?, _ h: Int?) -> Int { Tiling.defaultTileSize(blockWidth: w, blockHeight: h) }
+        #expect(t(256, 256) == 256 && t(128, 128) == 256 && t(512, 512) == 512 && t(200, 200) == 400 && t(1024, 1024) == 1024)
+        #expect(t(nil, nil) == 256 && t(100_000, 100_000) == 256 && t(2048, 2048) == 256)
+        // Strips (a striped land cover 2000 or 4000 px wide) do not make strip-wide tiles.
+        #expect(t(2000, 1) == 256 && t(4000, 2) == 256 && t(512, 16) == 256)
+    }
+
+    @Test func threadsAreNoMoreThanCoresAndTiles() {
+        #expect(RunPlan.threads(16, tileCount: 100, cores: 2) == 2)
+        #expect(RunPlan.threads(2, tileCount: 1, cores: 8) == 1)
+        #expect(RunPlan.threads(3, tileCount: 100, cores: 8) == 3)
     }
 
     @Test func tilesCoverEveryPixelOnce() throws {

@@ -71,7 +71,7 @@ public final class Dataset {
         }
         let wkt = crsWKT
         guard !wkt.isEmpty else {
-            throw GDALError(operation: "read georeferencing", path: displayName, message: "the raster has no coordinate reference system")
+            throw GDALError(operation: "read georeferencing", path: displayName, message: "the raster has no coordinate reference system; assign the right one, e.g. gdal_edit.py -a_srs EPSG:4326 FILE (or gdal_translate -a_srs)")
         }
         return Grid(crsWKT: wkt, transform: t, width: width, height: height)
     }

@@ -26,6 +26,7 @@ public final class OutputDirectory {
 
     public struct Refused: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// - Parameter protecting: files that must survive (the scene and its inputs): `DIR` may be

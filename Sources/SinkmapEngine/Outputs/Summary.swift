@@ -142,6 +142,7 @@ public struct Summary: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case respiration, carbonFraction = "carbon_fraction", table, classes }
     }
     public struct RunInfo: Codable, Sendable, Equatable {
+        /// Worker threads that ran (no more than the cores and the tiles).
         public var threads: Int
         public var tileSize: Int
         public var tiles: Int

@@ -13,8 +13,16 @@ final class ChecksumJob: @unchecked Sendable {
     func start() {
         Thread.detachNewThread { [self] in
             do {
+                var seen: [String: (hex: String, bytes: Int64)] = [:]
                 for f in files {
-                    let s = try Checksums.sha256(path: f.path)
+                    // The bytes behind the path: the file of a subdataset or an archive; a remote
+                    // or database source is listed without a checksum.
+                    guard let file = GDALPath.localFile(f.path) else {
+                        results.append(Summary.Input(role: f.role, path: f.path, bytes: 0, sha256: ""))
+                        continue
+                    }
+                    let s = try seen[file] ?? Checksums.sha256(path: file)
+                    seen[file] = s
                     results.append(Summary.Input(role: f.role, path: f.path, bytes: s.bytes, sha256: s.hex))
                 }
             } catch {

@@ -73,15 +73,18 @@ public enum Engine {
         public var timings: [(String, Double)]
         public var commandLine: [String]
         public var started: Date
+        public var progress: Progress
 
         public init(threads: Int, softwareVersion: String, checksums: @escaping () throws -> [Summary.Input] = { [] },
-                    timings: [(String, Double)] = [], commandLine: [String] = CommandLine.arguments, started: Date = Date()) {
+                    timings: [(String, Double)] = [], commandLine: [String] = CommandLine.arguments, started: Date = Date(),
+                    progress: Progress = Progress(style: .quiet)) {
             self.threads = threads
             self.softwareVersion = softwareVersion
             self.checksums = checksums
             self.timings = timings
             self.commandLine = commandLine
             self.started = started
+            self.progress = progress
         }
     }
 
@@ -111,9 +114,14 @@ public enum Engine {
             "SINKMAP_RH_MODEL": scene.scene.options.rh.name,
         ])
         let layers = try workspace.sink.finish()
+        // Outputs: 5 COGs, the tables, the checksums and summary (a third of a run).
+        let steps = rasterNames.count + 2
+        func step(_ done: Int) { context.progress.update(done: done, total: steps, label: "outputs", unit: "steps") }
+        step(0)
         for (i, name) in rasterNames.enumerated() {
             try Interruption.check()
             try COG.write(from: layers, band: i + 1, to: out.file("\(name).tif"), threads: context.threads)
+            step(i + 1)
         }
         try Interruption.check()
         workspace.removeIntermediates()
@@ -125,6 +133,7 @@ public enum Engine {
         try OutputDirectory.write(ZonalTable.csv(rows), to: out.file("zonal.csv"))
         try OneMapWriter.write(scene, rolled: rolled, rows: rows, to: out.file("onemap.gpkg"))
         timings.append(("write_tables", clock.lap()))
+        step(rasterNames.count + 1)
 
         let total = ZonalTable.sceneTotal(rolled)
         let inputs = try context.checksums()
@@ -145,6 +154,7 @@ public enum Engine {
                               timings: Dictionary(uniqueKeysWithValues: timings), warnings: warnings,
                               version: context.softwareVersion)
         try OutputDirectory.write(try summary.json(), to: out.file("summary.json"))
+        step(steps)
         try Interruption.check()
         return report
     }

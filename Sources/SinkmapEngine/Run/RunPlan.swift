@@ -1,3 +1,4 @@
+import Foundation
 import GDALKit
 import SinkmapScene
 
@@ -16,8 +17,8 @@ public struct RunPlan: Sendable {
     public init(_ scene: PreparedScene, tileSize: Int?) throws {
         self.scene = scene
         let grid = scene.grid
-        let blockSize = try? scene.landcover.open().bandInfo(scene.landcover.band).blockWidth
-        self.tileSize = tileSize ?? Tiling.defaultTileSize(blockSize: blockSize)
+        let block = try? scene.landcover.open().bandInfo(scene.landcover.band)
+        self.tileSize = tileSize ?? Tiling.defaultTileSize(blockWidth: block?.blockWidth, blockHeight: block?.blockHeight)
         tiles = Tiling.tiles(of: grid, tileSize: self.tileSize)
         layout = SlotLayout(units: scene.zones.finestCount)
         let srs = try SpatialReference(definition: grid.crsWKT)
@@ -39,6 +40,21 @@ public struct RunPlan: Sendable {
     /// Pixels of the largest tile (what a worker's buffers hold).
     public var capacity: Int { tiles.map(\.pixelCount).max() ?? 0 }
 
-    /// Worker threads for `requested` threads and `tileCount` tiles.
-    public static func threads(_ requested: Int, tileCount: Int) -> Int { max(1, min(requested, tileCount)) }
+    /// Worker threads that actually run for `requested` threads and `tileCount` tiles: no more
+    /// than the tiles, nor than the processors (more would only share the same cores).
+    public static func threads(_ requested: Int, tileCount: Int,
+                               cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
+        max(1, min(requested, tileCount, cores))
+    }
+
+    /// Bytes of tile buffers one worker allocates (its reader, kernel and accumulator planes).
+    public var bufferBytesPerWorker: Int {
+        let usesRedNir = scene.ndvi.contains { if case .redNir = $0 { return true } else { return false } }
+        let floatPlanes = 4 * 12 + (usesRedNir ? 12 : 0) + 3 + 12 + 5  // monthly, red, lc/canopy/dtm, group scratch, outputs
+        return capacity * (floatPlanes * 4 + 4 + 4 + 1)                 // + class index, zone, red line
+    }
+
+    /// What a run with `threads` workers needs beyond its inputs' metadata: the workers' tile
+    /// buffers and GDAL's block cache (64 MiB).
+    public func memoryEstimate(threads: Int) -> Int { threads * bufferBytesPerWorker + 64 << 20 }
 }

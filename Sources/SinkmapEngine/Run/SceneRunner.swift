@@ -13,15 +13,19 @@ public struct RunOptions: Sendable {
     public var softwareVersion: String
     /// The command line that started the run (summary.json).
     public var commandLine: [String]
+    /// Memory the run may use for its tile buffers and GDAL's cache, MiB.
+    public var memoryBudgetMiB: Int
 
     public init(outDir: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount, tileSize: Int? = nil,
-                overwrite: Bool = false, softwareVersion: String = "dev", commandLine: [String] = CommandLine.arguments) {
+                overwrite: Bool = false, softwareVersion: String = "dev", commandLine: [String] = CommandLine.arguments,
+                memoryBudgetMiB: Int = 1024) {
         self.outDir = outDir
         self.threads = max(1, threads)
         self.tileSize = tileSize
         self.overwrite = overwrite
         self.softwareVersion = softwareVersion
         self.commandLine = commandLine
+        self.memoryBudgetMiB = memoryBudgetMiB
     }
 }
 
@@ -64,18 +68,23 @@ public enum SceneRunner {
         checksums.start()
 
         let plan = try RunPlan(scene, tileSize: options.tileSize)
+        let threads = RunPlan.threads(options.threads, tileCount: plan.tiles.count)
+        let need = plan.memoryEstimate(threads: threads)
+        if need > options.memoryBudgetMiB << 20 {
+            throw OutputDirectory.Refused(description: "tiles of \(plan.tileSize) px on \(threads) threads need about \(need >> 20) MiB (tile buffers and GDAL's cache), above the memory budget of \(options.memoryBudgetMiB) MiB; use a smaller --tile-size or fewer --threads, or raise --memory")
+        }
         let workspace = try RunWorkspace(plan, directory: out.staging)
         var timings = [("rasterize_zones", clock.lap())]
 
-        let threads = RunPlan.threads(options.threads, tileCount: plan.tiles.count)
         let grid = scene.grid
-        progress.message("sinkmap: \(scene.scene.name): \(grid.width)×\(grid.height) pixels, \(plan.tiles.count) tiles of \(plan.tileSize), \(threads) thread\(threads == 1 ? "" : "s")")
+        let asked = threads == options.threads ? "" : " (\(options.threads) asked; \(ProcessInfo.processInfo.activeProcessorCount) cores, \(plan.tiles.count) tiles)"
+        progress.message("sinkmap: \(scene.scene.name): \(grid.width)×\(grid.height) pixels, \(plan.tiles.count) tiles of \(plan.tileSize), \(threads) thread\(threads == 1 ? "" : "s")\(asked)")
         let partials = try Engine.computePartials(plan, tiles: Array(plan.tiles.indices), workspace: workspace,
                                                   threads: threads, progress: progress)
         timings.append(("tiles", clock.lap()))
         return try Engine.finalize(partials, plan: plan, workspace: workspace, out: out,
                                    context: .init(threads: threads, softwareVersion: options.softwareVersion,
                                                   checksums: checksums.wait, timings: timings,
-                                                  commandLine: options.commandLine, started: started))
+                                                  commandLine: options.commandLine, started: started, progress: progress))
     }
 }

@@ -16,11 +16,14 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Output directory (must not exist unless --overwrite).")
     var out: String
 
-    @Option(help: "Worker threads (default: the number of active processors).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: the number of active processors; more than the cores run as many as there are cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .customLong("tile-size"), help: "Tile edge in pixels (default: the smallest multiple of the land cover's block size reaching 256).")
+    @Option(name: .customLong("tile-size"), parsing: .unconditional, help: "Tile edge in pixels (default: the smallest multiple of the land cover's block size reaching 256).")
     var tileSize: Int?
+
+    @Option(name: .customLong("memory"), parsing: .unconditional, help: "Memory budget for tile buffers and GDAL's cache, MiB (default 1024); a tile size that needs more is refused.")
+    var memoryMiB: Int = 1024
 
     @Flag(help: "Replace an existing output directory (only once the new one is complete).")
     var overwrite = false
@@ -30,8 +33,9 @@ struct RunCommand: ParsableCommand {
 
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        if let t = tileSize, t < 16 || t > 4096 { throw ValidationError("--tile-size must be between 16 and 4096") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+        if let t = tileSize, t < 16 || t > 4096 { throw ValidationError("--tile-size must be between 16 and 4096 (got \(t))") }
+        guard memoryMiB >= 64 else { throw ValidationError("--memory must be at least 64 (MiB; got \(memoryMiB))") }
     }
 
     func run() throws {
@@ -44,7 +48,7 @@ struct RunCommand: ParsableCommand {
             do {
                 report = try SceneRunner.run(prepared, options: RunOptions(
                     outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,
-                    softwareVersion: Sinkmap.version), progress: progress)
+                    softwareVersion: Sinkmap.version, memoryBudgetMiB: memoryMiB), progress: progress)
             } catch let stop as Interruption.Interrupted {
                 FileHandle.standardError.write(Data("sinkmap: interrupted; nothing written to \(out)\n".utf8))
                 throw ExitCode(stop.exitCode)

@@ -27,11 +27,22 @@ struct ZonalCommand: ParsableCommand {
     @Option(help: "Output CSV (default: standard output).")
     var out: String?
 
-    @Option(help: "Worker threads (default: the number of active processors).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: the number of active processors).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Replace an existing --out file.")
+    var overwrite = false
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+        guard band >= 1 else { throw ValidationError("--band must be at least 1 (got \(band))") }
+    }
 
     func run() throws {
         try reportingErrors {
+            if let out, FileManager.default.fileExists(atPath: out), !overwrite {
+                throw OutputDirectory.Refused(description: "\(out): already exists (use --overwrite to replace it)")
+            }
             let result = try ZonalStatistics.compute(raster: raster, band: band, zones: zones, layer: layer,
                                                      idField: id, threads: max(1, threads))
             let csv = result.csv()
