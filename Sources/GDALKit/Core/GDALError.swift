@@ -1,4 +1,5 @@
 import CGDAL
+import Glibc
 
 /// A GDAL or OGR failure, carrying GDAL's own message and the file it concerns.
 ///
@@ -25,8 +26,17 @@ public struct GDALError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Builds an error from GDAL's last error message on this thread.
     /// Inside GDALKit, prefer the funnel (`GDAL.check`, `GDAL.make`, `GDAL.checkLastError`, `GDAL.next`),
     /// which also clears the error state before the call.
+    /// A failed write on a full file system says so first (libtiff's "Write error at scanline
+    /// 0" alone does not tell the user why).
     public static func last(_ operation: String, path: String, fallback: String = "GDAL reported no message") -> GDALError {
-        GDALError(operation: operation, path: path, message: GDAL.lastErrorMessage() ?? fallback)
+        let code = errno
+        var message = GDAL.lastErrorMessage() ?? fallback
+        let writing = ["write", "create", "flush", "close"].contains { operation.lowercased().contains($0) }
+            || message.lowercased().contains("write")
+        if code == ENOSPC || code == EDQUOT || (writing && DiskSpace.isFull(near: path)) {
+            message = "no space left on device (\(message))"
+        }
+        return GDALError(operation: operation, path: path, message: message)
     }
 }
 

@@ -1,5 +1,6 @@
 import CSinkmapSystem
 import Foundation
+import GDALKit
 
 /// The output directory, written under a temporary sibling name and moved into place only
 /// when complete, so `DIR` never holds a half-written result.
@@ -133,7 +134,8 @@ public final class OutputDirectory {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         } catch {
-            throw Refused(description: "\(path): write failed: \(error.localizedDescription)")
+            let full = DiskSpace.isFull(near: path) ? "no space left on device (\(error.localizedDescription))" : error.localizedDescription
+            throw Refused(description: "\(path): write failed: \(full)")
         }
     }
 
