@@ -22,8 +22,9 @@ public struct LayerShapes: Sendable {
     }
 
     /// What a polygon layer read for a scene is checked against.
-    public struct Refusal: Error {
+    public struct Refusal: Error, CustomStringConvertible {
         public var message: String
+        public var description: String { message }
     }
 
     /// Reads the features of `layer` (already in hand), checks they are valid polygons in a

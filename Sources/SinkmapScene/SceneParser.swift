@@ -9,8 +9,12 @@ public enum SceneParser {
     public static func load(path: String) throws -> Scene {
         let absolute = absolutePath(path)
         let shown = path
-        guard FileManager.default.fileExists(atPath: absolute) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
             throw SceneError(file: shown, field: "", message: "no such file")
+        }
+        if isDirectory.boolValue {
+            throw SceneError(file: shown, field: "", message: "is a directory; give the scene's YAML file (e.g. \(shown.hasSuffix("/") ? shown : shown + "/")scene.yaml)")
         }
         guard let data = FileManager.default.contents(atPath: absolute),
               let text = String(data: data, encoding: .utf8) else {

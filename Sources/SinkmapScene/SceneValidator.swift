@@ -120,8 +120,23 @@ public enum SceneValidator {
                 note("redline", p)
                 redlinePath = p
             }
-            try plausible(landcover: landcover, ndvi: ndvi)
+            let check = Plausibility(refuse: error)
+            try check.landcover(landcover)
+            for (i, entry) in ndvi.enumerated() {
+                if case .ndvi(let r) = entry { try check.ndvi(r, field: "periods[\(i)].ndvi") }
+            }
+            var warnings = try check.climate(temperature: temperature, precipitation: precipitation, radiation: radiation,
+                                             months: scene.periods.map { "\($0.month)" })
             let accounted = try accountedBox(grid: grid, zones: zoneShapes)
+            if landcover.uncoveredShare(of: accounted) > 0.9999 {
+                throw error("landcover", "\(landcover.path): covers none of the zones (the zones' extent on the grid)")
+            }
+            if let red = redlineShapes, let r = scene.redline {
+                let g = grid.bounds()
+                guard let e = red.extent, e.xmin < g.xmax, e.xmax > g.xmin, e.ymin < g.ymax, e.ymax > g.ymin else {
+                    throw error("redline", "\(r.path): no red-line polygon overlaps the grid (every unit would be 100 % outside); wrong layer or wrong CRS?")
+                }
+            }
             for (i, _) in scene.periods.enumerated() {
                 var monthly: [(String, AlignedRaster)] = [("temperature", temperature[i]), ("precipitation", precipitation[i]),
                                                           ("radiation", radiation[i])]
@@ -136,7 +151,6 @@ public enum SceneValidator {
                     }
                 }
             }
-            var warnings: [String] = []
             let canopyRasters: [AlignedRaster]
             switch canopy {
             case .chm(let r)?: canopyRasters = [r]
@@ -155,28 +169,6 @@ public enum SceneValidator {
                 precipitation: precipitation, radiation: radiation, canopy: canopy, table: table, zones: zones,
                 zonesPath: zonesPath, zonesLayer: scene.zones.layer, zoneShapes: zoneShapes, redlinePath: redlinePath,
                 redlineLayer: scene.redline?.layer, redlineShapes: redlineShapes, inputFiles: inputs, warnings: warnings)
-        }
-
-        /// A sample of each direct NDVI and of the land cover (at most 256 × 256 values each,
-        /// nearest): an NDVI outside [−1, 1] after scale/offset (a forgotten scale factor) or
-        /// a fractional land cover is refused here; the run checks every pixel again.
-        func plausible(landcover: AlignedRaster, ndvi: [AlignedNDVI]) throws {
-            func physical(_ r: AlignedRaster) throws -> [Float] {
-                let raw = try gdal("", r.path) { try Dataset(path: r.path).sample(band: r.band) }
-                return raw.compactMap { v in
-                    if v.isNaN || !(abs(v) <= 1e30) || r.nodata.map({ Float($0) == v }) == true { return nil }
-                    return Float(Double(v) * r.scale + r.offset)
-                }
-            }
-            for (i, entry) in ndvi.enumerated() {
-                guard case .ndvi(let r) = entry else { continue }
-                if let v = try physical(r).first(where: { abs($0) > 1.001 }) {
-                    throw error("periods[\(i)].ndvi", "\(r.path): NDVI value \(v) (after scale \(r.scale), offset \(r.offset)) is outside [-1, 1]; is a scale factor missing (e.g. scale: 0.0001)?")
-                }
-            }
-            if let v = try physical(landcover).first(where: { $0 != $0.rounded() }) {
-                throw error("landcover", "\(landcover.path): land-cover value \(v) is not a whole number; the land cover must hold class codes")
-            }
         }
 
         /// The part of the grid the totals account for: the grid's extent clipped to the

@@ -60,6 +60,10 @@ public struct ZoneHierarchy: Sendable, Equatable {
                     throw SceneError(file: source, field: "zones.levels[\(li + 1)].id",
                                      message: "\(level.name) '\(id)' lies in two \(levels[li + 1].name) units ('\(known.parent)' and '\(parent)')")
                 }
+                if let known = info[id], known.name != name {
+                    throw SceneError(file: source, field: "zones.levels[\(li)].label",
+                                     message: "\(level.name) '\(id)' has two names ('\(known.name)' and '\(name)'); features sharing an id must be parts of one unit with one name")
+                }
                 if info[id] == nil { info[id] = (name, parent) }
                 let u = featureToFinest[fi]
                 if !finestMap[u].isEmpty, finestMap[u] != id {

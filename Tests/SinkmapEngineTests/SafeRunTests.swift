@@ -19,7 +19,7 @@ import TestSupport
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         p.standardOutput = FileHandle.nullDevice
         if let stderrFile {
-            FileManager.default.createFile(atPath: stderrFile, contents: nil)
+            _ = FileManager.default.createFile(atPath: stderrFile, contents: nil)
             p.standardError = FileHandle(forWritingAtPath: stderrFile)!
         } else {
             p.standardError = FileHandle.nullDevice

@@ -106,17 +106,24 @@ public final class Dataset {
         try readRaw(band: band, window: window, type: .float32, into: UnsafeMutableRawPointer(buffer))
     }
 
-    /// A decimated view of a whole band as raw Float32: at most `maxSide` × `maxSide` values
-    /// taken by nearest neighbour (from overviews when the file has them). For plausibility
-    /// checks that must not read every pixel.
-    public func sample(band: Int, maxSide: Int = 256) throws -> [Float] {
-        let b = try bandHandle(band)
-        let w = min(width, maxSide), h = min(height, maxSide)
-        var out = [Float](repeating: 0, count: w * h)
-        try out.withUnsafeMutableBufferPointer { buf in
-            try GDAL.check("read a sample of band \(band)", path: displayName) {
-                GDALRasterIOEx(b, GF_Read, 0, 0, Int32(width), Int32(height), buf.baseAddress, Int32(w), Int32(h),
-                               GDT_Float32, 0, 0, nil)
+    /// A sample of a band as raw Float32, for plausibility checks that must not decode every
+    /// pixel: the whole band when it has at most 256 × 256 pixels, otherwise 16 windows of
+    /// 32 × 32 on a 4 × 4 lattice over it (each touches one or a few blocks).
+    public func sample(band: Int) throws -> [Float] {
+        if width * height <= 256 * 256 {
+            var out = [Float](repeating: 0, count: width * height)
+            try out.withUnsafeMutableBufferPointer { try readRaw(band: band, window: Window(width: width, height: height), into: $0.baseAddress!) }
+            return out
+        }
+        let edge = 32
+        var out: [Float] = []
+        var buffer = [Float](repeating: 0, count: edge * edge)
+        for i in 0..<4 {
+            for j in 0..<4 {
+                let w = Window(col: min(width - min(edge, width), (width * (2 * j + 1)) / 8), row: min(height - min(edge, height), (height * (2 * i + 1)) / 8),
+                               width: min(edge, width), height: min(edge, height))
+                try buffer.withUnsafeMutableBufferPointer { try readRaw(band: band, window: w, into: $0.baseAddress!) }
+                out += buffer.prefix(w.pixelCount)
             }
         }
         return out
