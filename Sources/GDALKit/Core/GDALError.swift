@@ -78,8 +78,11 @@ public enum GDAL {
     /// default, 5 % of RAM, would make memory grow with the scene instead of the tiles).
     public static func limitCache(megabytes: Int) {
         initialize()
+        // Set the cache itself, not only the option: GDAL reads GDAL_CACHEMAX once, at the first
+        // block read, and validation may already have read a sample by now.
         if CPLGetConfigOption("GDAL_CACHEMAX", nil) == nil {
             CPLSetConfigOption("GDAL_CACHEMAX", "\(megabytes)")
+            GDALSetCacheMax64(Int64(megabytes) << 20)
         }
     }
 
