@@ -64,7 +64,11 @@ struct Plausibility {
             let field = "periods[\(m)]"
             let t = try sample(temperature[m], field: field + ".temperature")
             if let bad = t.first(where: { !Plausibility.temperatureRange.contains($0) }) {
-                let kelvin = (Plausibility.median(t) ?? 0) > 150 ? "; it looks like kelvin: add offset: -273.15" : "; check the unit (SPEC: °C, monthly mean) and scale/offset"
+                let median = Plausibility.median(t) ?? 0
+                let spread = t.map(abs).max() ?? 0
+                let kelvin = median > 150 && median < 350 ? "; it looks like kelvin: add offset: -273.15"
+                    : spread < 900 ? "; it looks like tenths of a degree: add scale: 0.1"
+                    : "; check the unit (SPEC: °C, monthly mean) and scale/offset"
                 throw refuse(field + ".temperature", "\(temperature[m].path): \(months[m]) temperature \(bad) °C is outside [-90, 60]\(kelvin)")
             }
             let p = try sample(precipitation[m], field: field + ".precipitation")

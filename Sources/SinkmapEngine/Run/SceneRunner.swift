@@ -71,7 +71,7 @@ public enum SceneRunner {
         let threads = RunPlan.threads(options.threads, tileCount: plan.tiles.count)
         let need = plan.memoryEstimate(threads: threads)
         if need > options.memoryBudgetMiB << 20 {
-            throw OutputDirectory.Refused(description: "tiles of \(plan.tileSize) px on \(threads) threads need about \(need >> 20) MiB (tile buffers and GDAL's cache), above the memory budget of \(options.memoryBudgetMiB) MiB; use a smaller --tile-size or fewer --threads, or raise --memory")
+            throw OutputDirectory.Refused(description: "tiles of \(plan.tileSize) px on \(threads) thread\(threads == 1 ? "" : "s") need about \(need >> 20) MiB (tile buffers and GDAL's cache), above the memory budget of \(options.memoryBudgetMiB) MiB; use a smaller --tile-size or fewer --threads, or raise --memory")
         }
         let workspace = try RunWorkspace(plan, directory: out.staging)
         var timings = [("rasterize_zones", clock.lap())]

@@ -13,8 +13,10 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The scene file (YAML).")
     var scene: String
 
-    @Option(name: .customLong("out"), help: "Output directory (must not exist unless --overwrite).")
-    var out: String
+    // Optional to the parser so that a misspelt option is reported as such; required in validate().
+    @Option(name: .customLong("out"), help: "Output directory (required; must not exist unless --overwrite).")
+    var outOption: String?
+    var out: String { outOption ?? "" }
 
     @Option(parsing: .unconditional, help: "Worker threads (default: the number of active processors; more than the cores run as many as there are cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -33,6 +35,14 @@ struct RunCommand: ParsableCommand {
 
 
     func validate() throws {
+        guard outOption != nil else {
+            let known = ["--out", "--threads", "--tile-size", "--memory", "--overwrite", "--quiet", "--help"]
+            let unknown = CommandLine.arguments.dropFirst().filter { $0.hasPrefix("--") && !known.contains(String($0.split(separator: "=")[0])) }
+            if let first = unknown.first {
+                throw ValidationError("unknown option '\(first)' (did you mean --out?); --out DIR is required")
+            }
+            throw ValidationError("--out DIR is required (the output directory)")
+        }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
         if let t = tileSize, t < 16 || t > 4096 { throw ValidationError("--tile-size must be between 16 and 4096 (got \(t))") }
         guard memoryMiB >= 64 else { throw ValidationError("--memory must be at least 64 (MiB; got \(memoryMiB))") }

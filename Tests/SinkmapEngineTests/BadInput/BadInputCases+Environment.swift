@@ -42,7 +42,7 @@ extension BadInputCase {
         .refused("memory-budget-exceeded", "`--tile-size 4096 --memory 100`: tiles that would exceed the budget",
                  ["above the memory budget of 100 MiB", "--tile-size"], absent: ["1 threads"],
                  command: .run("--tile-size", "4096", "--memory", "100")),
-        .usage("run-without-out", "`run SCENE` without `--out`", ["Missing expected argument '--out <out>'"],
+        .usage("run-without-out", "`run SCENE` without `--out`", ["--out DIR is required"],
                command: .args { s in ["run", s.scenePath, "--quiet"] }),
         .usage("no-subcommand", "`sinkmap` alone: the help on stdout", [], stdout: ["SUBCOMMANDS", "run", "validate", "zonal", "info"],
                command: .args { _ in [] }),
