@@ -1,0 +1,145 @@
+/// The exact fraction of each grid cell that a polygon covers, the way exactextract computes
+/// it: no per-cell clipping, a walk along each ring through the cells it crosses plus one scan
+/// of the polygon's bounding box.
+///
+/// Coordinates are in pixel space: cell (c, r) is [c, c+1] × [r, r+1], with r growing
+/// downwards (north-up rasters). By Green's theorem the area of a polygon P inside the cell is
+///
+///     A(c, r) = ± Σ_edges ∫ over the edge's part with c ≤ u ≤ c+1 of  clamp(v(u), r, r+1) − r  du
+///
+/// (vertical pieces contribute nothing, so clipping to the column is free). Along an edge piece
+/// that stays in row r the integrand is v − r; in every row above it is 1, in every row below 0.
+/// So each piece adds its own exact term to its cell and a full-height term to the rows above,
+/// which a running sum down each column of the bounding box adds up: cost proportional to the
+/// boundary length plus the box. Holes are rings oriented the other way; multipolygons add up.
+public enum CoverageFractions {
+    public typealias Point = SIMD2<Double>
+
+    /// One polygon's coverage: for each covered cell (row-major index into the grid), the fraction
+    /// in (0, 1], cells with no coverage omitted. `rings[0]` is the outer ring, the others holes;
+    /// several polygons (a multipolygon) are added up. Points in pixel space; the grid is
+    /// `width` × `height` cells, and parts outside it are cut off.
+    public static func fractions(of polygons: [[[Point]]], width: Int, height: Int) -> [(cell: Int, fraction: Double)] {
+        // Bounding box, in cells, clipped to the grid.
+        var lo = Point(.infinity, .infinity), hi = Point(-.infinity, -.infinity)
+        for p in polygons { for v in p.first ?? [] { lo = pointwiseMin(lo, v); hi = pointwiseMax(hi, v) } }
+        guard lo.x < hi.x, lo.y < hi.y else { return [] }
+        let c0 = max(0, Int(lo.x.rounded(.down))), c1 = min(width, Int(hi.x.rounded(.up)))
+        let r0 = max(0, Int(lo.y.rounded(.down))), r1 = min(height, Int(hi.y.rounded(.up)))
+        guard c0 < c1, r0 < r1 else { return [] }
+        let bw = c1 - c0, bh = r1 - r0
+        // exact[cell]: the piece terms; carry[cell]: full-height terms, summed down each column.
+        var exact = [Double](repeating: 0, count: bw * bh)
+        var carry = [Double](repeating: 0, count: bw * (bh + 1))
+        exact.withUnsafeMutableBufferPointer { e in
+            carry.withUnsafeMutableBufferPointer { f in
+                var box = Box(c0: c0, r0: r0, bw: bw, bh: bh, exact: e.baseAddress!, carry: f.baseAddress!)
+                for polygon in polygons {
+                    for (k, ring) in polygon.enumerated() where ring.count >= 3 {
+                        // Outer rings count positive, holes negative, whatever their stored order.
+                        let sign = (signedArea(ring) >= 0) == (k == 0) ? 1.0 : -1.0
+                        box.addRing(ring, sign: sign)
+                    }
+                }
+            }
+        }
+        var out: [(cell: Int, fraction: Double)] = []
+        for c in 0..<bw {
+            var running = 0.0
+            for r in 0..<bh {
+                running += carry[c * (bh + 1) + r]
+                let f = running + exact[r * bw + c]
+                // Clamp rounding noise; a cell's coverage is in [0, 1].
+                if f > 1e-12 { out.append(((r0 + r) * width + (c0 + c), min(f, 1))) }
+            }
+        }
+        out.sort { $0.cell < $1.cell }
+        return out
+    }
+
+    /// Twice the signed area, sign only used: positive for rings clockwise in pixel space
+    /// (v down), i.e. counter-clockwise on the map.
+    static func signedArea(_ ring: [Point]) -> Double {
+        var s = 0.0
+        for i in ring.indices {
+            let a = ring[i], b = ring[(i + 1) % ring.count]
+            s += (b.x - a.x) * (a.y + b.y)
+        }
+        return s
+    }
+
+    /// The bounding box's accumulators.
+    struct Box {
+        let c0, r0, bw, bh: Int
+        let exact: UnsafeMutablePointer<Double>
+        let carry: UnsafeMutablePointer<Double>
+
+        /// Adds ∫ (clamp(v, r, r+1) − r) du of every edge (closing the ring), times `sign`.
+        mutating func addRing(_ ring: [Point], sign: Double) {
+            for i in ring.indices {
+                let a = ring[i], b = ring[(i + 1) % ring.count]
+                if a.x == b.x { continue }  // vertical: no du
+                addEdge(a, b, sign: sign)
+            }
+        }
+
+        /// One edge, split at the column and row lines it crosses.
+        func addEdge(_ a: Point, _ b: Point, sign: Double) {
+            // Integrate in the direction of increasing u; going backwards flips the sign.
+            let (p, q, s) = a.x < b.x ? (a, b, sign) : (b, a, -sign)
+            let slope = (q.y - p.y) / (q.x - p.x)
+            func v(_ u: Double) -> Double { u == p.x ? p.y : (u == q.x ? q.y : p.y + slope * (u - p.x)) }
+            // Columns of the box the edge spans (parts left or right of the grid add nothing to it).
+            let uStart = max(p.x, Double(c0)), uEnd = min(q.x, Double(c0 + bw))
+            guard uStart < uEnd else { return }
+            var u = uStart
+            var col = Int(uStart.rounded(.down))
+            while u < uEnd {
+                let next = min(uEnd, Double(col + 1))
+                addPiece(u, next, v(u), v(next), column: col - c0, sign: s)
+                u = next
+                col += 1
+            }
+        }
+
+        /// A piece of an edge inside one column, from (ua, va) to (ub, vb), split at row lines.
+        func addPiece(_ ua: Double, _ ub: Double, _ va: Double, _ vb: Double, column c: Int, sign s: Double) {
+            let width = ub - ua
+            guard width > 0 else { return }
+            let top = Double(r0), bottom = Double(r0 + bh)
+            // Split [ua, ub] where v crosses an integer row line (at most a few per column).
+            var cuts: [(Double, Double)] = [(ua, va)]
+            let vLo = min(va, vb), vHi = max(va, vb)
+            var line = vLo.rounded(.down) + 1
+            while line < vHi {
+                let t = (line - va) / (vb - va)
+                cuts.append((ua + t * width, line))
+                line += 1
+            }
+            cuts.append((ub, vb))
+            if va > vb { /* cuts are already in u order: t grows with u */ }
+            cuts.sort { $0.0 < $1.0 }
+            for k in 0..<(cuts.count - 1) {
+                let (u1, v1) = cuts[k], (u2, v2) = cuts[k + 1]
+                let du = u2 - u1
+                if du <= 0 { continue }
+                let mid = (v1 + v2) / 2
+                if mid <= top {
+                    continue  // above the box: contributes only to rows above it (none in the box)
+                }
+                if mid >= bottom {
+                    // Below the box: full height for every row of the box in this column.
+                    carry[c * (bh + 1)] += s * du
+                    carry[c * (bh + 1) + bh] -= s * du
+                    continue
+                }
+                let row = min(bh - 1, Int(mid.rounded(.down)) - r0)
+                let r = Double(r0 + row)
+                exact[row * bw + c] += s * du * (mid - r)
+                // Every row above in the box gets the full du.
+                carry[c * (bh + 1)] += s * du
+                carry[c * (bh + 1) + row] -= s * du
+            }
+        }
+    }
+}
