@@ -89,6 +89,14 @@ public struct ZonesSpec: Sendable, Equatable {
     public var layer: String?
     /// Finest first.
     public var levels: [ZoneLevel]
+    /// How a pixel belongs to a unit (and to the red line).
+    public var coverage: Coverage = .exact
+}
+
+/// `exact`: by the exact fraction of the pixel the polygon covers (default); `centre`: wholly
+/// to the polygon holding its centre (GDAL's rasterizer, as tools that rasterize do).
+public enum Coverage: String, Sendable, Equatable, CaseIterable {
+    case exact, centre
 }
 
 /// The polygons of the ecological-protection red line.

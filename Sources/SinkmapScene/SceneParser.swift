@@ -155,7 +155,7 @@ public enum SceneParser {
 
     static func parseZones(_ node: Node, _ ctx: Context) throws -> ZonesSpec {
         guard node.mapping != nil else { throw ctx.error("zones", "expected a mapping with path, layer and levels") }
-        try ctx.allowOnly(node, ["path", "layer", "levels"], at: "zones")
+        try ctx.allowOnly(node, ["path", "layer", "levels", "coverage"], at: "zones")
         let path = try ctx.string(try ctx.require(node["path"], "zones.path"), "zones.path")!
         let layer = try ctx.string(node["layer"], "zones.layer", optional: true)
         guard let seq = try ctx.require(node["levels"], "zones.levels").sequence, !seq.isEmpty else {
@@ -174,7 +174,14 @@ public enum SceneParser {
             }
             levels.append(level)
         }
-        return ZonesSpec(path: path, layer: layer, levels: levels)
+        var coverage = Coverage.exact
+        if let text = try ctx.string(node["coverage"], "zones.coverage", optional: true) {
+            guard let c = Coverage(rawValue: text) else {
+                throw ctx.error("zones.coverage", "'\(text)' is not a coverage (expected exact or centre)")
+            }
+            coverage = c
+        }
+        return ZonesSpec(path: path, layer: layer, levels: levels, coverage: coverage)
     }
 
     static func parseRedline(_ node: Node, _ ctx: Context) throws -> RedlineSpec {

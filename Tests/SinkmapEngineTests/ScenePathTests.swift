@@ -279,8 +279,11 @@ import TestSupport
             let npp = sum(\.npp) * pixelArea / 1e6, rh = sum(\.rh) * pixelArea / 1e6
             let nep = sum(\.nep) * pixelArea / 1e6, carbon = sum(\.carbon) * pixelArea / 1e4
             #expect(row["pixels"] == "\(accounted.count)", "unit \(unit) pixels", sourceLocation: sourceLocation)
+            // The unit's whole area (its polygons follow pixel edges), with the part without valid
+            // land cover (the nodata pixel) in lc_missing_ha.
             let checks: [(String, Double, Double)] = [
-                ("area_ha", Double(accounted.count) * pixelArea / 1e4, 1),
+                ("area_ha", Double(members.count) * pixelArea / 1e4, 1),
+                ("lc_missing_ha", Double(members.count - accounted.count) * pixelArea / 1e4, 1),
                 ("npp_tc", npp, npp), ("rh_tc", rh, rh), ("nep_tc", nep, max(abs(npp), abs(rh))),
                 ("carbon_tc", carbon, carbon), ("nep_tco2e", nep * 44 / 12, max(abs(npp), abs(rh)) * 44 / 12),
             ]

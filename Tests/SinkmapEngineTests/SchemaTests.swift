@@ -12,10 +12,12 @@ import TestSupport
     @Test func slotsAreABijectionOntoTheKeys() {
         let layout = SlotLayout(units: 7)
         #expect(layout.ecosystems == Ecosystem.allCases.count)
-        #expect(layout.count == 7 * Ecosystem.allCases.count * 2)
+        // Each ecosystem and the "no valid land cover" part, inside and outside the red line.
+        #expect(layout.ecosystemSlots == Ecosystem.allCases.count + 1 && layout.lcMissing == Ecosystem.allCases.count)
+        #expect(layout.count == 7 * (Ecosystem.allCases.count + 1) * 2)
         var seen = Set<Int>()
         for u in 0..<7 {
-            for e in 0..<layout.ecosystems {
+            for e in 0..<layout.ecosystemSlots {
                 for red in [false, true] {
                     let s = layout.slot(unit: u, ecosystem: e, inRedline: red)
                     #expect((0..<layout.count).contains(s))
@@ -51,7 +53,7 @@ import TestSupport
     /// A tile of random outputs, zones, classes and red line, with a few nodata values.
     struct Tile {
         let width = 37, rows = 23, row0 = 5
-        var classIndex: [Int32] = [], zone: [UInt32] = [], red: [UInt8] = []
+        var classIndex: [Int32] = [], zone: [UInt32] = [], red: [UInt32] = []
         var npp: [Float] = [], rh: [Float] = [], carbon: [Float] = []
         let rowArea: [Double]
         let classEcosystem: [Int32] = [0, 2, 2, 5, 7]
@@ -62,7 +64,7 @@ import TestSupport
             for _ in 0..<(width * rows) {
                 classIndex.append(Int32.random(in: -1...4, using: &g))
                 zone.append(UInt32.random(in: 0...3, using: &g))
-                red.append(UInt8.random(in: 0...1, using: &g))
+                red.append(Bool.random(using: &g) ? ZoneCoverage.one : 0)
                 let v = { (lo: Float, hi: Float) -> Float in Int.random(in: 0..<10, using: &g) == 0 ? .nan : Float.random(in: lo...hi, using: &g) }
                 npp.append(v(0, 1500)); rh.append(v(0, 900)); carbon.append(v(0, 300))
             }
@@ -90,10 +92,16 @@ import TestSupport
         struct Key: Hashable { var unit: Int, eco: Int, red: Bool }
         var pixels: [Key: Int64] = [:], withFlux: [Key: Int64] = [:], sums: [Key: [Double]] = [:]
         var outside: Int64 = 0, missing: Int64 = 0, counted = 0
-        for i in 0..<(tile.width * tile.rows) where tile.classIndex[i] >= 0 {
+        var lcMissingArea: [Key: Double] = [:]
+        for i in 0..<(tile.width * tile.rows) {
+            let area = tile.rowArea[tile.row0 + i / tile.width]
+            guard tile.classIndex[i] >= 0 else {
+                // No valid land cover: the unit's area only, in its own slot.
+                if tile.zone[i] > 0 { lcMissingArea[Key(unit: Int(tile.zone[i]) - 1, eco: acc.layout.lcMissing, red: tile.red[i] != 0), default: 0] += area }
+                continue
+            }
             guard tile.zone[i] > 0 else { outside += 1; continue }
             let key = Key(unit: Int(tile.zone[i]) - 1, eco: Int(tile.classEcosystem[Int(tile.classIndex[i])]), red: tile.red[i] != 0)
-            let area = tile.rowArea[tile.row0 + i / tile.width]
             pixels[key, default: 0] += 1
             var s = sums[key] ?? [0, 0, 0, 0, 0]
             s[0] += area
@@ -120,6 +128,11 @@ import TestSupport
             #expect(t.pixelsNEP == withFlux[key, default: 0], "slot \(slot)")
             #expect(t.nep == t.npp - t.rh, "slot \(slot): NEP is NPP − Rh exactly")
             total += t.pixels
+            if k.ecosystem == acc.layout.lcMissing {
+                #expect(t.pixels == 0 && t.npp == 0 && t.carbon == 0)
+                #expect(abs(FixedPoint.value(t.area) - lcMissingArea[key, default: 0]) <= 1e-6 * 40, "slot \(slot) lc missing area")
+                continue
+            }
             guard let s = sums[key] else { #expect(t.isEmpty); continue }
             // Each contribution is rounded once to 10⁻⁶ (NEP: the difference of two roundings),
             // so the error is at most 10⁻⁶ per pixel.

@@ -22,7 +22,7 @@ import Testing
     /// (ecosystem index 0), class 1 grassland (index 2); rh = npp / 2, nep = npp / 2, carbon = 10.
     func accumulator(_ pixels: [(Int, Int32, UInt8, Float)], units: Int) -> ZonalAccumulator {
         var acc = ZonalAccumulator(layout: SlotLayout(units: units))
-        let k = pixels.map(\.1), z = pixels.map { UInt32($0.0 + 1) }, red = pixels.map(\.2)
+        let k = pixels.map(\.1), z = pixels.map { UInt32($0.0 + 1) }, red = pixels.map { $0.2 == 0 ? 0 : ZoneCoverage.one }
         let npp = pixels.map(\.3), half = pixels.map { $0.3 / 2 }, carbon = [Float](repeating: 10, count: pixels.count)
         let eco: [Int32] = [0, 2], area = [1.0]
         acc.add(width: pixels.count, rows: 1, row0: 0, rowArea: area, classIndex: k, classEcosystem: eco, zone: z, redline: red,
@@ -65,14 +65,14 @@ import Testing
 
         let csv = ZonalTable.csv(rows).split(separator: "\n").map(String.init)
         #expect(csv[0] == ZonalTable.header.joined(separator: ","))
-        // T1 all/all: 2 px (both with fluxes), 2 m² = 0.0002 ha, NPP 150 gC = 0.00015 tC, Rh = NEP = 0.000075 tC,
+        // T1 all/all: 2 px (both with fluxes), 2 m² (none without land cover) = 0.0002 ha, NPP 150 gC = 0.00015 tC, Rh = NEP = 0.000075 tC,
         // carbon 2 × 10 Mg C/ha × 1 m² = 0.002 tC; CO₂e × 44/12.
         let fields = csv[1].split(separator: ",").map(String.init)
-        #expect(fields.prefix(13).joined(separator: ",") == "township,T1,Town T1,C1,all,all,2,2,0.0002,0.00015,0.000075,0.000075,0.002")
-        #expect(abs(Double(fields[13])! - 0.000275) < 1e-18 && abs(Double(fields[14])! - 0.002 * 44 / 12) < 1e-17)
+        #expect(fields.prefix(14).joined(separator: ",") == "township,T1,Town T1,C1,all,all,2,2,0.0002,0,0.00015,0.000075,0.000075,0.002")
+        #expect(abs(Double(fields[14])! - 0.000275) < 1e-18 && abs(Double(fields[15])! - 0.002 * 44 / 12) < 1e-17)
         // T3 has no pixel: its fluxes are missing (empty), its area and carbon 0.
         let t3Line = try #require(csv.first { $0.hasPrefix("township,T3,") })
-        #expect(t3Line == "township,T3,Town T3,C2,all,all,0,0,0,,,,0,,0")
+        #expect(t3Line == "township,T3,Town T3,C2,all,all,0,0,0,0,,,,0,,0")
     }
 
     @Test func namesWithCommasAndQuotesAreQuoted() {

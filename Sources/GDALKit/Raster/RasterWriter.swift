@@ -47,6 +47,16 @@ public final class RasterWriter {
         }
     }
 
+    /// Writes `buffer` (row-major UInt32 values, window.pixelCount of them) into a band.
+    public func write(band: Int, window: Window, from buffer: UnsafePointer<UInt32>) throws {
+        let b = try dataset.bandHandle(band)
+        try GDAL.check("write \(window) of band \(band)", path: path) {
+            GDALRasterIOEx(b, GF_Write, Int32(window.col), Int32(window.row), Int32(window.width), Int32(window.height),
+                           UnsafeMutableRawPointer(mutating: buffer), Int32(window.width), Int32(window.height),
+                           GDT_UInt32, 0, 0, nil)
+        }
+    }
+
     /// Declares a scale factor on every band (physical = raw · scale + offset).
     public func setScale(_ scale: Double, offset: Double = 0) throws {
         for b in 1...bandCount {

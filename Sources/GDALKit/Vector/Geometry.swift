@@ -16,6 +16,35 @@ public final class Geometry {
     /// Area in the CRS's squared units (planar).
     public var area: Double { OGR_G_Area(handle) }
 
+    /// The polygons of the geometry (one for a polygon, several for a multipolygon), each as its
+    /// rings (outer first, then holes) of (x, y) points, curves linearised; the closing point
+    /// of each ring is dropped.
+    public var polygons: [[[SIMD2<Double>]]] {
+        let flat = OGR_G_GetLinearGeometry(handle, 0, nil).map { Geometry(owning: $0) } ?? self
+        func rings(_ polygon: OGRGeometryH) -> [[SIMD2<Double>]] {
+            (0..<OGR_G_GetGeometryCount(polygon)).map { i in
+                let ring = OGR_G_GetGeometryRef(polygon, i)
+                let n = Int(OGR_G_GetPointCount(ring))
+                var points = (0..<n).map { SIMD2(OGR_G_GetX(ring, Int32($0)), OGR_G_GetY(ring, Int32($0))) }
+                if points.count > 1, points.first == points.last { points.removeLast() }
+                return points
+            }
+        }
+        let t = OGR_GT_Flatten(OGR_G_GetGeometryType(flat.handle))
+        if t == wkbPolygon { return [rings(flat.handle)] }
+        if t == wkbMultiPolygon {
+            return (0..<OGR_G_GetGeometryCount(flat.handle)).map { rings(OGR_G_GetGeometryRef(flat.handle, $0)) }
+        }
+        return []
+    }
+
+    /// The part of this geometry inside `other` (GEOS).
+    public func intersection(_ other: Geometry, path: String = "") throws -> Geometry {
+        Geometry(owning: try GDAL.make("intersect geometries", path: path, fallback: "intersection failed") {
+            OGR_G_Intersection(handle, other.handle)
+        })
+    }
+
     /// Whether GEOS finds the geometry valid (closed rings, no self-intersection, ...).
     public var isValid: Bool { OGR_G_IsValid(handle) != 0 }
 

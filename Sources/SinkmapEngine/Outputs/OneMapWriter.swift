@@ -9,16 +9,23 @@ import SinkmapScene
 /// CRS. Fluxes over no valid pixel are NULL, as they are empty cells in the CSV.
 public enum OneMapWriter {
     static let figureFields: [(String, VectorWriter.FieldType)] = [
-        ("pixels", .integer64), ("pixels_nep", .integer64), ("area_ha", .real), ("npp_tc", .real), ("rh_tc", .real),
+        ("pixels", .integer64), ("pixels_nep", .integer64), ("area_ha", .real), ("lc_missing_ha", .real), ("npp_tc", .real), ("rh_tc", .real),
         ("nep_tc", .real), ("carbon_tc", .real), ("nep_tco2e", .real), ("carbon_tco2e", .real),
     ]
 
-    static func figures(_ t: ZoneTotals) -> [(String, VectorWriter.FieldValue)] {
+    static func figures(_ t: ZoneTotals, lcMissingArea: Int128) -> [(String, VectorWriter.FieldValue)] {
         func flux(_ x: Double) -> VectorWriter.FieldValue { t.hasFlux ? .real(x) : .null }
         return [("pixels", .integer(t.pixels)), ("pixels_nep", .integer(t.pixelsNEP)), ("area_ha", .real(t.areaHectares)),
-                ("npp_tc", flux(t.nppTonnes)), ("rh_tc", flux(t.rhTonnes)), ("nep_tc", flux(t.nepTonnes)),
+                ("lc_missing_ha", .real(Quantity.area.value(lcMissingArea))), ("npp_tc", flux(t.nppTonnes)), ("rh_tc", flux(t.rhTonnes)), ("nep_tc", flux(t.nepTonnes)),
                 ("carbon_tc", .real(t.carbonTonnes)), ("nep_tco2e", flux(Quantity.co2e(t.nepTonnes))),
                 ("carbon_tco2e", .real(Quantity.co2e(t.carbonTonnes)))]
+    }
+
+    /// The area without valid land cover among a unit's parts (both sides of the red line).
+    static func lcMissing(_ parts: [ZoneTotals]) -> Int128 {
+        let layout = SlotLayout(units: 1)
+        return parts[layout.partIndex(ecosystem: layout.lcMissing, inRedline: false)].area
+            + parts[layout.partIndex(ecosystem: layout.lcMissing, inRedline: true)].area
     }
 
     public static func write(_ scene: PreparedScene, rolled: [[[ZoneTotals]]], rows: [ZonalRow], to path: String) throws {
@@ -55,7 +62,7 @@ public enum OneMapWriter {
                     try out.add([
                         ("level", .string(level.name)), ("unit_id", .string(unit.id)), ("unit_name", .string(unit.name)),
                         ("parent_id", .string(unit.parentID)),
-                    ] + figures(t), geometry: geometry)
+                    ] + figures(t, lcMissingArea: lcMissing(rolled[li][ui])), geometry: geometry)
                 }
             }
         }
@@ -66,7 +73,7 @@ public enum OneMapWriter {
         try writer.transaction {
             for r in rows {
                 try splits.add([("level", .string(r.level)), ("unit_id", .string(r.unit.id)), ("ecosystem", .string(r.ecosystem)),
-                                ("redline", .string(r.redline))] + figures(r.totals), geometry: nil)
+                                ("redline", .string(r.redline))] + figures(r.totals, lcMissingArea: r.lcMissingArea), geometry: nil)
             }
         }
         try writer.close()

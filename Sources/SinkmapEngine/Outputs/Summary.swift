@@ -31,14 +31,15 @@ public struct Summary: Codable, Sendable, Equatable {
     }
     public struct Totals: Codable, Sendable, Equatable {
         public var pixels, pixelsNEP: Int64
-        public var areaHa, nppTc, rhTc, nepTc, carbonTc, nepTco2e, carbonTco2e: Double
+        public var areaHa, lcMissingHa, nppTc, rhTc, nepTc, carbonTc, nepTco2e, carbonTco2e: Double
         enum CodingKeys: String, CodingKey {
-            case pixels, pixelsNEP = "pixels_nep", areaHa = "area_ha", nppTc = "npp_tc", rhTc = "rh_tc", nepTc = "nep_tc", carbonTc = "carbon_tc"
+            case pixels, pixelsNEP = "pixels_nep", areaHa = "area_ha", lcMissingHa = "lc_missing_ha", nppTc = "npp_tc", rhTc = "rh_tc", nepTc = "nep_tc", carbonTc = "carbon_tc"
             case nepTco2e = "nep_tco2e", carbonTco2e = "carbon_tco2e"
         }
 
-        public init(_ t: ZoneTotals) {
+        public init(_ t: ZoneTotals, lcMissingArea: Int128 = 0) {
             pixels = t.pixels
+            lcMissingHa = Quantity.area.value(lcMissingArea)
             pixelsNEP = t.pixelsNEP
             areaHa = t.areaHectares
             nppTc = t.nppTonnes
@@ -193,7 +194,7 @@ public struct Summary: Codable, Sendable, Equatable {
         case timingsSeconds = "timings_seconds", warnings
     }
 
-    public init(scene: PreparedScene, total: ZoneTotals, leftOut: LeftOut, run: RunInfo, inputs: [Input],
+    public init(scene: PreparedScene, total: ZoneTotals, lcMissingArea: Int128, leftOut: LeftOut, run: RunInfo, inputs: [Input],
                 outputs: [OutputFile], timings: [String: Double], warnings: [String], version: String) {
         let g = scene.grid
         let options = scene.scene.options
@@ -201,7 +202,7 @@ public struct Summary: Codable, Sendable, Equatable {
         self.scene = SceneInfo(name: scene.scene.name, file: scene.scene.file)
         grid = GridInfo(crs: scene.crsName, epsg: scene.crsEPSG, width: g.width, height: g.height, pixels: g.pixelCount,
                         geotransform: g.transform.gdal)
-        totals = Totals(total)
+        totals = Totals(total, lcMissingArea: lcMissingArea)
         self.leftOut = LeftOutInfo(leftOut)
         self.inputs = inputs
         self.outputs = outputs

@@ -11,13 +11,15 @@ public struct ZonalRow: Sendable, Equatable {
     /// "all", "inside" or "outside".
     public var redline: String
     public var totals: ZoneTotals
+    /// Σ area of the part without valid land cover (in `totals.area`, in no ecosystem row).
+    public var lcMissingArea: Int128 = 0
 }
 
 /// The one-map table: finest partials rolled up through the levels, with the `all`
 /// rows. Every figure is an exact integer sum, so an `all` row is the exact sum of its
 /// parts and every level sums to the same scene total.
 public enum ZonalTable {
-    public static let header = ["level", "unit_id", "unit_name", "parent_id", "ecosystem", "redline", "pixels", "pixels_nep", "area_ha",
+    public static let header = ["level", "unit_id", "unit_name", "parent_id", "ecosystem", "redline", "pixels", "pixels_nep", "area_ha", "lc_missing_ha",
                                 "npp_tc", "rh_tc", "nep_tc", "carbon_tc", "nep_tco2e", "carbon_tco2e"]
 
     /// Totals per level: `[level][unit][part]` rolled up from the finest partials, where
@@ -57,7 +59,7 @@ public enum ZonalTable {
                 let parts = rolled[li][ui]
                 func total(eco: Int?, red: Bool?) -> ZoneTotals {
                     var t = ZoneTotals()
-                    for e in 0..<layout.ecosystems where eco == nil || eco == e {
+                    for e in 0..<layout.ecosystemSlots where eco == nil || eco == e {
                         for r in [false, true] where red == nil || red == r {
                             t.merge(parts[layout.partIndex(ecosystem: e, inRedline: r)])
                         }
@@ -69,8 +71,11 @@ public enum ZonalTable {
                 for (ename, e) in ecoChoices {
                     for (rname, r) in redChoices {
                         let t = total(eco: e, red: r)
-                        if (e != nil || r != nil) && t.isEmpty { continue }
-                        rows.append(ZonalRow(level: level.name, unit: unit, ecosystem: ename, redline: rname, totals: t))
+                        let missing = e == nil ? total(eco: layout.lcMissing, red: r).area : 0
+                        // The unit's (all, all) row always; the splits only where they hold anything.
+                        if (e != nil || r != nil) && t.isZero { continue }
+                        rows.append(ZonalRow(level: level.name, unit: unit, ecosystem: ename, redline: rname, totals: t,
+                                             lcMissingArea: missing))
                     }
                 }
             }
@@ -86,11 +91,11 @@ public enum ZonalTable {
     /// Column values of a totals record in `header` order from `pixels` on: exact decimals
     /// of the fixed-point sums, and the CO₂ equivalents as the shortest Double text. NPP, Rh,
     /// NEP and NEP CO₂e over no valid pixel are empty cells (missing), never 0.
-    public static func figures(_ t: ZoneTotals) -> [String] {
+    public static func figures(_ t: ZoneTotals, lcMissingArea: Int128 = 0) -> [String] {
         let flux = t.hasFlux
         func fluxText(_ q: Quantity) -> String { flux ? q.text(t[q]) : "" }
-        return [String(t.pixels), String(t.pixelsNEP), Quantity.area.text(t.area), fluxText(.npp), fluxText(.rh),
-                fluxText(.nep), Quantity.carbon.text(t.carbon),
+        return [String(t.pixels), String(t.pixelsNEP), Quantity.area.text(t.area), Quantity.area.text(lcMissingArea),
+                fluxText(.npp), fluxText(.rh), fluxText(.nep), Quantity.carbon.text(t.carbon),
                 flux ? NumberText.shortest(Quantity.co2e(t.nepTonnes)) : "",
                 NumberText.shortest(Quantity.co2e(t.carbonTonnes))]
     }
@@ -98,7 +103,8 @@ public enum ZonalTable {
     public static func csv(_ rows: [ZonalRow]) -> String {
         var out = header.joined(separator: ",") + "\n"
         for r in rows {
-            let fields = [r.level, r.unit.id, r.unit.name, r.unit.parentID, r.ecosystem, r.redline] + figures(r.totals)
+            let fields = [r.level, r.unit.id, r.unit.name, r.unit.parentID, r.ecosystem, r.redline]
+                + figures(r.totals, lcMissingArea: r.lcMissingArea)
             out += fields.map(quote).joined(separator: ",") + "\n"
         }
         return out

@@ -150,7 +150,8 @@ public enum Engine {
         }
         let run = Summary.RunInfo(threads: context.threads, tileSize: plan.tileSize, tiles: plan.tiles.count,
                                   commandLine: context.commandLine, started: context.started, finished: Date())
-        let summary = Summary(scene: scene, total: total, leftOut: sums.leftOut, run: run, inputs: inputs, outputs: outputs,
+        let lcMissing = rolled[0].map(OneMapWriter.lcMissing).reduce(0, +)
+        let summary = Summary(scene: scene, total: total, lcMissingArea: lcMissing, leftOut: sums.leftOut, run: run, inputs: inputs, outputs: outputs,
                               timings: Dictionary(uniqueKeysWithValues: timings), warnings: warnings,
                               version: context.softwareVersion)
         try OutputDirectory.write(try summary.json(), to: out.file("summary.json"))

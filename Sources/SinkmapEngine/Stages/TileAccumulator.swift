@@ -12,7 +12,10 @@ public final class TileAccumulator {
     let classEcosystem: [Int32]
     private var zonesDataset, redlineDataset: Dataset?
     let zone: UnsafeMutablePointer<UInt32>
-    let redline: UnsafeMutablePointer<UInt8>
+    /// The red-line share of each pixel (read as 0/1/partial mark, then turned into weights).
+    let redline: UnsafeMutablePointer<UInt32>
+    /// Boundary pixels' shares of the tile (reused).
+    var shares: [ZonalAccumulator.Share] = []
     public private(set) var partials: ZonalAccumulator
 
     public init(scene: PreparedScene, layout: SlotLayout, zoneRasters: ZoneRasters, rowArea: [Double], capacity: Int) {
@@ -23,6 +26,16 @@ public final class TileAccumulator {
         zone = .allocate(capacity: capacity)
         redline = .allocate(capacity: capacity)
         partials = ZonalAccumulator(layout: layout)
+    }
+
+    /// Calls `body(tile pixel, item, weight)` for each partial entry inside window `w`.
+    func forEachPartial(_ p: ZoneCoverage.Partial, in w: Window, _ body: (Int, UInt32, UInt32) -> Void) {
+        guard !p.cells.isEmpty else { return }
+        let gridWidth = zoneRasters.gridWidth
+        for r in 0..<w.height {
+            let start = (w.row + r) * gridWidth + w.col
+            for k in p.range(start, start + w.width) { body(r * w.width + (p.cells[k] - start), p.units[k], p.weights[k]) }
+        }
     }
 
     deinit {
@@ -44,16 +57,24 @@ public final class TileAccumulator {
         try zonesDataset!.readRaw(band: 1, window: w, type: .uint32, into: zone)
         if let path = zoneRasters.redlinePath {
             if redlineDataset == nil { redlineDataset = try Dataset(path: path) }
-            try redlineDataset!.readRaw(band: 1, window: w, type: .byte, into: redline)
+            try redlineDataset!.readRaw(band: 1, window: w, type: .uint32, into: redline)
+            for i in 0..<n { redline[i] = redline[i] == 1 ? ZoneCoverage.one : 0 }
+            forEachPartial(zoneRasters.redlinePartial, in: w) { i, _, weight in redline[i] += weight }
+        }
+        shares.removeAll(keepingCapacity: true)
+        forEachPartial(zoneRasters.zonePartial, in: w) { i, unit, weight in
+            shares.append(ZonalAccumulator.Share(pixel: Int32(i), unit: unit, weight: weight))
         }
         let out = kernel.plane(count: n)
         let hasRedline = zoneRasters.redlinePath != nil
         classEcosystem.withUnsafeBufferPointer { eco in
             rowArea.withUnsafeBufferPointer { area in
+                shares.withUnsafeBufferPointer { shares in
                 partials.add(width: w.width, rows: w.height, row0: w.row, rowArea: area.baseAddress!,
-                             classIndex: kernel.classIndex, classEcosystem: eco.baseAddress!, zone: zone,
+                             classIndex: kernel.classIndex, classEcosystem: eco.baseAddress!, zone: zone, shares: shares,
                              redline: hasRedline ? UnsafePointer(redline) : nil,
                              npp: out.npp, rh: out.rh, carbon: out.carbon)
+                }
             }
         }
     }

@@ -1,8 +1,8 @@
 import SinkmapKernels
 
 /// The accounting schema: how the finest totals are keyed. One slot per
-/// (finest unit, ecosystem, inside/outside the red line), laid out unit-major so one
-/// unit's slots are contiguous. Accumulation, roll-up and the table rows all address
+/// (finest unit, ecosystem or "no valid land cover", inside/outside the red line), laid out
+/// unit-major so one unit's slots are contiguous. Accumulation, roll-up and the table rows all address
 /// slots through this type (later dimensions, e.g. year or Monte Carlo draw, go here).
 public struct SlotLayout: Sendable, Equatable, Hashable, Codable {
     /// Finest units of the zone hierarchy.
@@ -18,21 +18,27 @@ public struct SlotLayout: Sendable, Equatable, Hashable, Codable {
         self.ecosystems = ecosystems
     }
 
-    /// Slots per unit (ecosystems × red-line states).
-    public var slotsPerUnit: Int { ecosystems * SlotLayout.redlineStates }
+    /// The pseudo-ecosystem of the part of a unit without valid land cover (nodata or a code
+    /// absent from the table): it holds area only.
+    public var lcMissing: Int { ecosystems }
+    /// Ecosystem positions per unit: the ecosystems and `lcMissing`.
+    public var ecosystemSlots: Int { ecosystems + 1 }
+
+    /// Slots per unit (ecosystem positions × red-line states).
+    public var slotsPerUnit: Int { ecosystemSlots * SlotLayout.redlineStates }
     /// All slots.
     public var count: Int { units * slotsPerUnit }
 
     @inline(__always)
     public func slot(unit: Int, ecosystem: Int, inRedline: Bool) -> Int {
-        (unit * ecosystems + ecosystem) * SlotLayout.redlineStates + (inRedline ? 1 : 0)
+        (unit * ecosystemSlots + ecosystem) * SlotLayout.redlineStates + (inRedline ? 1 : 0)
     }
 
     /// The key of a slot: the inverse of `slot(unit:ecosystem:inRedline:)`.
     public func key(of slot: Int) -> (unit: Int, ecosystem: Int, inRedline: Bool) {
         let red = slot % SlotLayout.redlineStates
         let rest = slot / SlotLayout.redlineStates
-        return (rest / ecosystems, rest % ecosystems, red == 1)
+        return (rest / ecosystemSlots, rest % ecosystemSlots, red == 1)
     }
 
     /// Index of a slot within its unit's `slotsPerUnit` slots.

@@ -19,59 +19,132 @@ public struct ZonalAccumulator: Sendable, Equatable, Codable {
         leftOut.merge(o.leftOut)
     }
 
+    /// A boundary pixel's share of a unit: tile pixel index, unit index, weight (of `ZoneCoverage.one`).
+    public struct Share: Sendable {
+        public var pixel: Int32
+        public var unit: UInt32
+        public var weight: UInt32
+        public init(pixel: Int32, unit: UInt32, weight: UInt32) {
+            self.pixel = pixel
+            self.unit = unit
+            self.weight = weight
+        }
+    }
+
     /// Adds one tile of `width` × `rows` pixels whose first row is grid row `row0`.
-    /// - `classIndex`: −1 where the pixel is not computed (already counted as left out).
-    /// - `zone`: finest unit index + 1, 0 outside every polygon.
-    /// - `redline`: non-zero inside the red line; nil when the scene has none.
-    /// - outputs: NaN where nodata. NPP, Rh and NEP are summed over the pixels where NPP and Rh
-    ///   are both valid (`pixelsNEP`); carbon where it is valid. A contribution beyond ±1e18
+    /// - `classIndex`: −1 where the land cover is not valid (nodata or unknown code): such
+    ///   pixels count toward their unit's area only, as `lcMissing`.
+    /// - `zone`: finest unit index + 1 for a pixel wholly in one unit, 0 outside every polygon,
+    ///   `ZoneCoverage.partialMark` for a boundary pixel, whose shares are in `shares`.
+    /// - `redline`: the pixel's share inside the red line (0...`ZoneCoverage.one`); nil when the
+    ///   scene has none.
+    /// - outputs: NaN where nodata. NPP, Rh and NEP are summed where NPP and Rh are both valid
+    ///   (`pixelsNEP`); carbon where it is valid. A contribution beyond ±1e18
     ///   (`FixedPoint.isAccountable`) is left out and counted, never summed.
     public mutating func add(width: Int, rows: Int, row0: Int, rowArea: UnsafePointer<Double>,
                              classIndex: UnsafePointer<Int32>, classEcosystem: UnsafePointer<Int32>,
-                             zone: UnsafePointer<UInt32>, redline: UnsafePointer<UInt8>?,
+                             zone: UnsafePointer<UInt32>, shares: UnsafeBufferPointer<Share> = UnsafeBufferPointer(start: nil, count: 0),
+                             redline: UnsafePointer<UInt32>?,
                              npp: UnsafePointer<Float>, rh: UnsafePointer<Float>, carbon: UnsafePointer<Float>) {
-        var outside: Int64 = 0, missing: Int64 = 0, implausible: Int64 = 0
-        let layout = self.layout
+        var adder = PixelAdder(layout: layout, classIndex: classIndex, classEcosystem: classEcosystem, redline: redline,
+                               npp: npp, rh: rh, carbon: carbon)
         slots.withUnsafeMutableBufferPointer { s in
             for r in 0..<rows {
                 let area = rowArea[row0 + r]
-                let qArea = FixedPoint.quantize(area)
                 let base = r * width
                 for c in 0..<width {
                     let i = base + c
-                    let k = classIndex[i]
-                    if k < 0 { continue }
-                    let z = Int(zone[i])
-                    if z == 0 { outside += 1; continue }
-                    let red = redline.map { $0[i] != 0 } ?? false
-                    let slot = layout.slot(unit: z - 1, ecosystem: Int(classEcosystem[Int(k)]), inRedline: red)
-                    s[slot].pixels += 1
-                    s[slot].area += qArea
-                    // Fluxes: NPP and Rh quantized per pixel, NEP derived from the two.
-                    let n = Double(npp[i]) * area, h = Double(rh[i]) * area
-                    if n.isNaN || h.isNaN {
-                        missing += 1
-                    } else if FixedPoint.isAccountable(n) && FixedPoint.isAccountable(h) {
-                        let qn = FixedPoint.quantize(n), qh = FixedPoint.quantize(h)
-                        s[slot].pixelsNEP += 1
-                        s[slot].npp += qn
-                        s[slot].rh += qh
-                        s[slot].nep += qn - qh
-                    } else {
-                        missing += 1
-                        implausible += 1
+                    let z = zone[i]
+                    if z == 0 {
+                        if classIndex[i] >= 0 { adder.outside += 1 }
+                        continue
                     }
-                    let cs = Double(carbon[i]) * area
-                    if FixedPoint.isAccountable(cs) {
-                        s[slot].carbon += FixedPoint.quantize(cs)
-                    } else if !cs.isNaN {
-                        implausible += 1
-                    }
+                    if z == ZoneCoverage.partialMark { continue }  // added from `shares` below
+                    adder.add(pixel: i, unit: Int(z) - 1, weight: ZoneCoverage.one, area: area, into: s)
                 }
             }
+            for share in shares {
+                let i = Int(share.pixel)
+                adder.add(pixel: i, unit: Int(share.unit), weight: share.weight, area: rowArea[row0 + i / width], into: s)
+            }
         }
-        leftOut.outsideZones += outside
-        leftOut.nepMissing += missing
-        leftOut.implausibleValues += implausible
+        leftOut.outsideZones += adder.outside
+        leftOut.nepMissing += adder.missing
+        leftOut.implausibleValues += adder.implausible
+    }
+}
+
+/// One pixel's (or one share of a pixel's) contributions to its slots.
+struct PixelAdder {
+    let layout: SlotLayout
+    let classIndex: UnsafePointer<Int32>, classEcosystem: UnsafePointer<Int32>
+    let redline: UnsafePointer<UInt32>?
+    let npp: UnsafePointer<Float>, rh: UnsafePointer<Float>, carbon: UnsafePointer<Float>
+    var outside: Int64 = 0, missing: Int64 = 0, implausible: Int64 = 0
+
+    init(layout: SlotLayout, classIndex: UnsafePointer<Int32>, classEcosystem: UnsafePointer<Int32>,
+         redline: UnsafePointer<UInt32>?, npp: UnsafePointer<Float>, rh: UnsafePointer<Float>, carbon: UnsafePointer<Float>) {
+        self.layout = layout
+        self.classIndex = classIndex
+        self.classEcosystem = classEcosystem
+        self.redline = redline
+        self.npp = npp
+        self.rh = rh
+        self.carbon = carbon
+    }
+
+    /// `x` (a value × the pixel's area) split by the pixel's weight `w` in the unit and its red
+    /// share `red`: the two parts, exact integers whose sum is the quantized weighted whole.
+    @inline(__always)
+    static func parts(_ x: Double, weight w: UInt32, red: UInt32) -> (inside: Int128, outside: Int128) {
+        let one = ZoneCoverage.one
+        let whole = w == one ? FixedPoint.quantize(x) : FixedPoint.quantize(x * Double(w) / Double(one))
+        if red == 0 { return (0, whole) }
+        if red == one { return (whole, 0) }
+        let inside = FixedPoint.quantize(x * (Double(w) / Double(one)) * (Double(red) / Double(one)))
+        return (inside, whole - inside)
+    }
+
+    @inline(__always)
+    mutating func add(pixel i: Int, unit: Int, weight w: UInt32, area: Double, into s: UnsafeMutableBufferPointer<ZoneTotals>) {
+        let red = redline?[i] ?? 0
+        let k = classIndex[i]
+        let eco = k >= 0 ? Int(classEcosystem[Int(k)]) : layout.lcMissing
+        let inSlot = layout.slot(unit: unit, ecosystem: eco, inRedline: true)
+        let outSlot = layout.slot(unit: unit, ecosystem: eco, inRedline: false)
+        let a = PixelAdder.parts(area, weight: w, red: red)
+        s[inSlot].area += a.inside
+        s[outSlot].area += a.outside
+        guard k >= 0 else { return }  // no valid land cover: area only
+        // The pixel counts once per unit, on the side of the red line holding most of it.
+        let countSlot = 2 * UInt64(red) >= UInt64(ZoneCoverage.one) ? inSlot : outSlot
+        s[countSlot].pixels += 1
+        // Fluxes: NPP and Rh quantized per share, NEP derived from the two.
+        let n = Double(npp[i]) * area, h = Double(rh[i]) * area
+        if n.isNaN || h.isNaN {
+            missing += 1
+        } else if FixedPoint.isAccountable(n) && FixedPoint.isAccountable(h) {
+            let qn = PixelAdder.parts(n, weight: w, red: red), qh = PixelAdder.parts(h, weight: w, red: red)
+            s[countSlot].pixelsNEP += 1
+            if red > 0 { s[inSlot].fluxShares += 1 }
+            if red < ZoneCoverage.one { s[outSlot].fluxShares += 1 }
+            s[inSlot].npp += qn.inside
+            s[outSlot].npp += qn.outside
+            s[inSlot].rh += qh.inside
+            s[outSlot].rh += qh.outside
+            s[inSlot].nep += qn.inside - qh.inside
+            s[outSlot].nep += qn.outside - qh.outside
+        } else {
+            missing += 1
+            implausible += 1
+        }
+        let cs = Double(carbon[i]) * area
+        if FixedPoint.isAccountable(cs) {
+            let q = PixelAdder.parts(cs, weight: w, red: red)
+            s[inSlot].carbon += q.inside
+            s[outSlot].carbon += q.outside
+        } else if !cs.isNaN {
+            implausible += 1
+        }
     }
 }

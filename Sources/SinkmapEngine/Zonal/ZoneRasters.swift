@@ -1,34 +1,54 @@
 import GDALKit
 import SinkmapScene
 
-/// The zone polygons burnt onto the target grid once, before the tiles run: a UInt32
-/// raster of finest-unit index + 1 (0 outside every polygon) and, with a red line, a
-/// Byte raster of 1 inside it. A pixel belongs to a polygon when the polygon contains
-/// its centre (GDAL's rasterizer without ALL_TOUCHED). Burning the whole grid in one
-/// pass makes membership independent of the tile size.
+/// The zone polygons (and the red line) on the target grid, made once before the tiles run,
+/// so membership does not depend on the tile size.
+///
+/// - `exact` coverage (default): `ZoneCoverage` writes a UInt32 raster of finest-unit index + 1
+///   for pixels wholly inside one unit, `ZoneCoverage.partialMark` for boundary pixels (their
+///   units and weights in `zonePartial`), 0 outside; the red line likewise (value 1 inside).
+/// - `centre` coverage: GDAL's rasterizer, a pixel wholly to the polygon holding its centre
+///   (no partial pixels).
 public struct ZoneRasters: Sendable {
     public var zonesPath: String
     public var redlinePath: String?
+    public var zonePartial = ZoneCoverage.Partial()
+    public var redlinePartial = ZoneCoverage.Partial()
+    /// The grid's width (row-major pixel indices of the partial entries).
+    public var gridWidth = 0
 
-    /// Rasterizes the scene's zone and red-line polygons (read during validation) into
-    /// files under `directory` (removed by the caller).
+    /// Makes the rasters under `directory` (removed by the caller).
     public static func make(_ scene: PreparedScene, in directory: String) throws -> ZoneRasters {
         let zonesFile = directory + "/.zones.tif"
         let finest = scene.zones.featureToFinest
-        try burn(scene.zoneShapes.onGrid, path: scene.zonesPath, into: zonesFile, grid: scene.grid, type: .uint32) {
-            Double(finest[$0] + 1)
+        var out = ZoneRasters(zonesPath: zonesFile, redlinePath: nil)
+        out.gridWidth = scene.grid.width
+        switch scene.scene.zones.coverage {
+        case .exact:
+            out.zonePartial = try ZoneCoverage.make(scene.zoneShapes.onGrid, items: finest, grid: scene.grid,
+                                                    path: scene.zonesPath, into: zonesFile)
+        case .centre:
+            try burn(scene.zoneShapes.onGrid, path: scene.zonesPath, into: zonesFile, grid: scene.grid, type: .uint32) {
+                Double(finest[$0] + 1)
+            }
         }
-        var redFile: String?
         if let shapes = scene.redlineShapes, let path = scene.redlinePath {
-            redFile = directory + "/.redline.tif"
-            try burn(shapes.onGrid, path: path, into: redFile!, grid: scene.grid, type: .byte) { _ in 1 }
+            let redFile = directory + "/.redline.tif"
+            out.redlinePath = redFile
+            switch scene.scene.zones.coverage {
+            case .exact:
+                out.redlinePartial = try ZoneCoverage.make(shapes.onGrid, items: [Int](repeating: 0, count: shapes.onGrid.count),
+                                                           grid: scene.grid, path: path, into: redFile)
+            case .centre:
+                try burn(shapes.onGrid, path: path, into: redFile, grid: scene.grid, type: .uint32) { _ in 1 }
+            }
         }
-        return ZoneRasters(zonesPath: zonesFile, redlinePath: redFile)
+        return out
     }
 
     /// Writes an uncompressed tiled GeoTIFF on `grid` (0 where no polygon lies) with
-    /// `value(i)` burnt for the i-th geometry (WKB in the grid's CRS; nil ones skipped).
-    /// `path` names the polygons' file in errors.
+    /// `value(i)` burnt for the i-th geometry (WKB in the grid's CRS; nil ones skipped), by
+    /// pixel centre. `path` names the polygons' file in errors.
     static func burn(_ shapes: [[UInt8]?], path: String, into file: String, grid: Grid, type: PixelType,
                      value: (Int) -> Double) throws {
         let writer = try RasterWriter(path: file, grid: grid, bands: 1, type: type, nodata: nil, blockSize: 256, compress: "NONE")

@@ -5,6 +5,9 @@ public struct ZoneTotals: Sendable, Equatable {
     public var pixels: Int64 = 0
     /// Of those, pixels whose NPP, Rh and NEP are valid (the pixels the flux sums cover).
     public var pixelsNEP: Int64 = 0
+    /// Pixel shares with valid fluxes summed here (a boundary pixel may add a share to a side of
+    /// the red line where it is not counted as a pixel).
+    public var fluxShares: Int64 = 0
     /// Σ pixel area, m², fixed-point.
     public var area: Int128 = 0
     /// Σ NPP · area (gC/yr), Σ Rh · area, over the `pixelsNEP` pixels; NEP is Σ (NPP − Rh) of
@@ -20,6 +23,7 @@ public struct ZoneTotals: Sendable, Equatable {
     public mutating func merge(_ o: ZoneTotals) {
         pixels += o.pixels
         pixelsNEP += o.pixelsNEP
+        fluxShares += o.fluxShares
         area += o.area
         npp += o.npp
         rh += o.rh
@@ -29,7 +33,9 @@ public struct ZoneTotals: Sendable, Equatable {
 
     public var isEmpty: Bool { pixels == 0 }
     /// Whether the flux sums cover any pixel (else NPP, Rh and NEP are missing, not zero).
-    public var hasFlux: Bool { pixelsNEP > 0 }
+    public var hasFlux: Bool { fluxShares > 0 }
+    /// Nothing at all is summed here.
+    public var isZero: Bool { pixels == 0 && area == 0 && fluxShares == 0 && carbon == 0 }
 
     /// The fixed-point sum of a quantity.
     public subscript(_ q: Quantity) -> Int128 {
@@ -54,7 +60,7 @@ public struct ZoneTotals: Sendable, Equatable {
 
 /// Sums travel as decimal strings: exact for any Int128, whatever the JSON reader.
 extension ZoneTotals: Codable {
-    enum CodingKeys: String, CodingKey { case pixels, pixelsNEP = "pixels_nep", area, npp, rh, nep, carbon }
+    enum CodingKeys: String, CodingKey { case pixels, pixelsNEP = "pixels_nep", fluxShares = "flux_shares", area, npp, rh, nep, carbon }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -67,6 +73,7 @@ extension ZoneTotals: Codable {
         }
         pixels = try c.decode(Int64.self, forKey: .pixels)
         pixelsNEP = try c.decode(Int64.self, forKey: .pixelsNEP)
+        fluxShares = try c.decode(Int64.self, forKey: .fluxShares)
         area = try sum(.area)
         npp = try sum(.npp)
         rh = try sum(.rh)
@@ -78,6 +85,7 @@ extension ZoneTotals: Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(pixels, forKey: .pixels)
         try c.encode(pixelsNEP, forKey: .pixelsNEP)
+        try c.encode(fluxShares, forKey: .fluxShares)
         for (k, v) in [(CodingKeys.area, area), (.npp, npp), (.rh, rh), (.nep, nep), (.carbon, carbon)] {
             try c.encode(String(v), forKey: k)
         }
