@@ -55,4 +55,27 @@ import TestSupport
         #expect(r.status != 0)
         #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("/nonexistent.gpkg"))
     }
+
+    /// Exact coverage (the default): a square from 0.6 to 2.4 pixels covers the corner pixels by
+    /// 0.16, the edge pixels by 0.4 and the centre wholly; `--coverage centre` counts whole pixels
+    /// by their centre instead (only the middle one's centre is inside).
+    @Test func exactCoverageWeighsEachPixelByItsFraction() throws {
+        let dir = TempDir("zonal-exact")
+        let grid = try Fixtures.grid(crs: "EPSG:32651", originX: 500000, originY: 3300000, pixel: 10, width: 3, height: 3)
+        let v: [Float] = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+        try Fixtures.raster(dir.file("r.tif"), grid: grid, bands: [v], nodata: -9999)
+        try Fixtures.polygons(dir.file("z.gpkg"), layer: "z", crs: "EPSG:32651", fields: ["name"], features: [
+            (Fixtures.rectangle(500006, 3300000 - 24, 500024, 3300000 - 6), ["sq"]),
+        ])
+        let exact = try sinkmap("zonal", dir.file("r.tif"), "--zones", dir.file("z.gpkg"), "--id", "name")
+        #expect(exact.status == 0, "\(exact.stderr)")
+        let f = exact.stdout.split(separator: "\n")[1].split(separator: ",").map(String.init)
+        // Fractions: corners 0.16 (values 1, 3, 7, 9), edges 0.4 (2, 4, 6, 8), centre 1 (5):
+        // count 3.24, sum 0.16·20 + 0.4·20 + 5 = 16.2, mean 5, area 3.24 × 100 m².
+        #expect(f[0] == "sq" && abs(Double(f[1])! - 3.24) < 1e-12 && abs(Double(f[2])! - 16.2) < 1e-12 && abs(Double(f[3])! - 5) < 1e-12)
+        #expect(f[4] == "1.0" && f[5] == "9.0" && abs(Double(f[6])! - 324) < 1e-9)
+        let centre = try sinkmap("zonal", dir.file("r.tif"), "--zones", dir.file("z.gpkg"), "--id", "name", "--coverage", "centre")
+        let g = centre.stdout.split(separator: "\n")[1].split(separator: ",").map(String.init)
+        #expect(g[0] == "sq" && g[1] == "1" && Double(g[2])! == 5, "\(g)")
+    }
 }

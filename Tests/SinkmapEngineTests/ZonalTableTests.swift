@@ -80,4 +80,19 @@ import Testing
         #expect(ZonalTable.quote("a,b") == "\"a,b\"")
         #expect(ZonalTable.quote("say \"hi\"") == "\"say \"\"hi\"\"\"")
     }
+
+    /// A unit whose area is more than 1 % without valid land cover is named in a warning; the
+    /// missing part is in lc_missing_ha and outside every ecosystem row.
+    @Test func unitsWithoutLandCoverAreCountedAndNamed() throws {
+        let h = try hierarchy()
+        // T1: one valid pixel and one without land cover; T2: one valid pixel.
+        let acc = accumulator([(0, 0, 0, 100), (0, -1, 0, .nan), (1, 1, 0, 50)], units: 3)
+        let rows = ZonalTable.rows(acc, hierarchy: h, hasRedline: false)
+        let t1 = try #require(rows.first { $0.unit.id == "T1" && $0.ecosystem == "all" })
+        #expect(t1.totals.area == 2_000_000 && t1.lcMissingArea == 1_000_000 && t1.totals.pixels == 1)
+        let forest = try #require(rows.first { $0.unit.id == "T1" && $0.ecosystem == "forest" })
+        #expect(forest.totals.area == 1_000_000 && forest.lcMissingArea == 0)
+        let warnings = Warnings.of(acc.leftOut, rolled: ZonalTable.rollUp(acc, hierarchy: h), hierarchy: h)
+        #expect(warnings.contains { $0.contains("without valid land cover") && $0.contains("T1") && !$0.contains("T2") }, "\(warnings)")
+    }
 }

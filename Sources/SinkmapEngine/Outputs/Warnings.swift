@@ -24,6 +24,18 @@ public enum Warnings {
         if leftOut.canopyMissing > 0 {
             out.append("\(leftOut.canopyMissing) pixels of classes with lidar allometry have no canopy height; their carbon comes from the table's pools")
         }
+        // Units with more than 1 % of their area without valid land cover (finest level).
+        let level = hierarchy.levels[0].name
+        let holes = rolled[0].indices.compactMap { u -> String? in
+            let whole = rolled[0][u].reduce(into: Int128(0)) { $0 += $1.area }
+            let missing = OneMapWriter.lcMissing(rolled[0][u])
+            guard whole > 0, missing * 100 > whole else { return nil }
+            let unit = hierarchy.units[0][u]
+            return "\(unit.id)\(unit.name.isEmpty ? "" : " \(unit.name)") \(percent(Double(missing) / Double(whole)))"
+        }
+        if !holes.isEmpty {
+            out.append("\(level) units with more than 1 % of their area without valid land cover (nodata or codes not in the table; in lc_missing_ha): \(holes.joined(separator: ", "))")
+        }
         // Units most affected by missing NEP (finest level).
         let units = rolled[0].map { parts in parts.reduce(into: ZoneTotals()) { $0.merge($1) } }
         let accounted = units.map(\.pixels).reduce(0, +)
@@ -36,7 +48,6 @@ public enum Warnings {
                     let u = hierarchy.units[0][i]
                     return "\(u.id)\(u.name.isEmpty ? "" : " \(u.name)") \(percent(share(units[i])))"
                 }
-            let level = hierarchy.levels[0].name
             out.append("\(missing) of \(accounted) accounted pixels (\(percent(Double(missing) / Double(accounted)))) have no NPP/Rh/NEP (a monthly input is nodata); most affected \(level) units: \(worst.joined(separator: ", "))")
         }
         return out

@@ -5,6 +5,8 @@ import SinkmapScene
 /// Mergeable statistics of one polygon over a band: count, sum, area, min, max.
 public struct BandStats: Sendable, Equatable {
     public var count: Int64 = 0
+    /// Σ coverage fraction of the pixels counted (= count by pixel centre).
+    public var coverage: Double = 0
     public var sum: Double = 0
     /// Σ pixel area, m².
     public var area: Double = 0
@@ -13,6 +15,7 @@ public struct BandStats: Sendable, Equatable {
 
     public mutating func merge(_ o: BandStats) {
         count += o.count
+        coverage += o.coverage
         sum += o.sum
         area += o.area
         min = Swift.min(min, o.min)
@@ -33,7 +36,7 @@ public struct ZonalStatistics: Sendable {
     public var stats: [BandStats]
 
     public static func compute(raster: String, band: Int, zones: String, layer layerName: String?, idField: String?,
-                               threads: Int) throws -> ZonalStatistics {
+                               threads: Int, coverage: Coverage = .exact) throws -> ZonalStatistics {
         GDAL.limitCache(megabytes: 64)
         let ds = try Dataset(path: raster)
         let info = try ds.bandInfo(band)
@@ -42,15 +45,25 @@ public struct ZonalStatistics: Sendable {
         let layer = try VectorDataset(path: zones).layer(layerName)
         let features = try layer.features(fields: idField.map { [$0] } ?? [])
         let ids = features.map { f in idField.map { f.fields[$0] ?? "" } ?? String(f.fid) }
-        let shapes = try LayerShapes.read(features, layer: layer, grid: srs)
+        let shapes: LayerShapes
+        do {
+            shapes = try LayerShapes.read(features, layer: layer, grid: srs)
+        } catch let r as LayerShapes.Refusal {
+            throw GDALError(operation: "read zones", path: zones, message: r.message)
+        }
+        let area = PixelArea(grid: grid, isGeographic: srs.isGeographic, semiMajor: srs.ellipsoid.semiMajor,
+                             inverseFlattening: srs.ellipsoid.inverseFlattening,
+                             linearUnitMetres: srs.isGeographic ? 1 : srs.linearUnitMetres)
+        if coverage == .exact {
+            let stats = try exact(raster: raster, band: band, info: info, grid: grid, shapes: shapes, path: zones,
+                                  rowArea: area.rowArea, threads: threads)
+            return ZonalStatistics(ids: ids, stats: stats)
+        }
 
         let burnt = FileManager.default.temporaryDirectory.path + "/sinkmap-zonal-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tif"
         defer { try? FileManager.default.removeItem(atPath: burnt) }
         try ZoneRasters.burn(shapes.onGrid, path: zones, into: burnt, grid: grid, type: .uint32) { Double($0 + 1) }
 
-        let area = PixelArea(grid: grid, isGeographic: srs.isGeographic, semiMajor: srs.ellipsoid.semiMajor,
-                             inverseFlattening: srs.ellipsoid.inverseFlattening,
-                             linearUnitMetres: srs.isGeographic ? 1 : srs.linearUnitMetres)
         let tiles = Tiling.tiles(of: grid, tileSize: tileSize)
         let workers = min(threads, max(tiles.count, 1))
         // Per worker: (tile index, the polygons that tile touched, with their partials).
@@ -99,7 +112,9 @@ public struct ZonalStatistics: Sendable {
         return ZonalStatistics(ids: ids, stats: total)
     }
 
-    /// CSV: id, count, sum, mean, min, max, area_m2 (empty statistics where a polygon covers no valid pixel).
+    /// CSV: id, count, sum, mean, min, max, area_m2 (empty statistics where a polygon covers no
+    /// valid pixel). With exact coverage count is the sum of the valid pixels' coverage fractions,
+    /// sum and area are coverage-weighted, mean is sum / count (as exactextract's).
     public func csv() -> String {
         var out = "id,count,sum,mean,min,max,area_m2\n"
         for (id, s) in zip(ids, stats) {
@@ -108,8 +123,60 @@ public struct ZonalStatistics: Sendable {
                 out += "\(idText),0,,,,,0\n"
                 continue
             }
-            out += "\(idText),\(s.count),\(s.sum),\(s.sum / Double(s.count)),\(s.min),\(s.max),\(s.area)\n"
+            out += "\(idText),\(NumberText.shortest(s.coverage)),\(s.sum),\(s.sum / s.coverage),\(s.min),\(s.max),\(s.area)\n"
         }
+        return out
+    }
+
+    /// Exact coverage: each polygon on its own (polygons may overlap), its fractions from
+    /// `CoverageFractions`, the raster read once over its bounding box; polygons spread over
+    /// the threads, each one's result independent of the others and of the thread count.
+    static func exact(raster: String, band: Int, info: BandInfo, grid: Grid, shapes: LayerShapes, path: String,
+                      rowArea: [Double], threads: Int) throws -> [BandStats] {
+        let polygons = try shapes.onGrid.map { wkb in try wkb.map { try ZoneCoverage.pixelPolygons($0, grid: grid, path: path) } }
+        let queue = TileQueue<[(Int, BandStats)]>(tiles: polygons.count, workers: max(1, min(threads, polygons.count)))
+        try queue.run(workers: max(1, min(threads, polygons.count))) { wi, queue in
+            var mine: [(Int, BandStats)] = []
+            do {
+                let src = try Dataset(path: raster)
+                var values: [Float] = []
+                while let k = queue.take() {
+                    var stats = BandStats()
+                    if let polygon = polygons[k] {
+                        let cells = CoverageFractions.fractions(of: polygon, width: grid.width, height: grid.height)
+                        if let first = cells.first, let last = cells.last {
+                            // The rows the polygon covers, whole width of its columns.
+                            let cols = cells.map { $0.cell % grid.width }
+                            let c0 = cols.min()!, c1 = cols.max()! + 1
+                            let r0 = first.cell / grid.width, r1 = last.cell / grid.width + 1
+                            let w = Window(col: c0, row: r0, width: c1 - c0, height: r1 - r0)
+                            values = [Float](repeating: 0, count: w.pixelCount)
+                            try values.withUnsafeMutableBufferPointer {
+                                try src.read(band: band, window: w, scale: info.scale, offset: info.offset, nodata: info.nodata, into: $0.baseAddress!)
+                            }
+                            for (cell, f) in cells {
+                                let r = cell / grid.width, c = cell % grid.width
+                                let v = values[(r - r0) * w.width + (c - c0)]
+                                if v.isNaN { continue }
+                                stats.count += 1
+                                stats.coverage += f
+                                stats.sum += f * Double(v)
+                                stats.area += f * rowArea[r]
+                                stats.min = Swift.min(stats.min, v)
+                                stats.max = Swift.max(stats.max, v)
+                            }
+                        }
+                    }
+                    mine.append((k, stats))
+                    _ = queue.done()
+                }
+            } catch {
+                queue.fail(error)
+            }
+            queue.store(mine, worker: wi)
+        }
+        var out = [BandStats](repeating: BandStats(), count: polygons.count)
+        for (k, s) in queue.results.compactMap({ $0 }).flatMap({ $0 }) { out[k] = s }
         return out
     }
 }
@@ -118,6 +185,7 @@ extension BandStats {
     @inline(__always)
     mutating func add(_ v: Float, area a: Double) {
         count += 1
+        coverage += 1
         sum += Double(v)
         area += a
         min = Swift.min(min, v)

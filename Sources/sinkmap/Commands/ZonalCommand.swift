@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GDALKit
 import SinkmapEngine
+import SinkmapScene
 
 struct ZonalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,9 +34,13 @@ struct ZonalCommand: ParsableCommand {
     @Flag(help: "Replace an existing --out file.")
     var overwrite = false
 
+    @Option(help: "exact (each pixel by the fraction the polygon covers, as exactextract) or centre (whole pixels by their centre).")
+    var coverage: String = "exact"
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
         guard band >= 1 else { throw ValidationError("--band must be at least 1 (got \(band))") }
+        guard Coverage(rawValue: coverage) != nil else { throw ValidationError("--coverage must be exact or centre (got \(coverage))") }
     }
 
     func run() throws {
@@ -44,7 +49,7 @@ struct ZonalCommand: ParsableCommand {
                 throw OutputDirectory.Refused(description: "\(out): already exists (use --overwrite to replace it)")
             }
             let result = try ZonalStatistics.compute(raster: raster, band: band, zones: zones, layer: layer,
-                                                     idField: id, threads: max(1, threads))
+                                                     idField: id, threads: max(1, threads), coverage: Coverage(rawValue: coverage)!)
             let csv = result.csv()
             if let out {
                 try Data(csv.utf8).write(to: URL(fileURLWithPath: out))
