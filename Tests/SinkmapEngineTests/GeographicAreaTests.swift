@@ -93,4 +93,26 @@ import TestSupport
         // The planar cell size would be wrong by far more than the tolerance.
         #expect(abs(expected / 1200 - rowArea0) / rowArea0 > 1e-4)
     }
+
+    /// Exact coverage on the geographic grid: units cut through pixels (at 120.3037°E, and with
+    /// edges at 39.6043°N and 39.9951°N) get their ellipsoidal area within 1e-4 — each pixel's
+    /// fraction (in degrees) × its ellipsoidal area, which slightly misplaces area within a pixel.
+    @Test func exactCoverageGivesEllipsoidalPolygonAreas() throws {
+        let dir = TempDir("geo-exact")
+        let scene = try writeScene(dir)
+        let (w, s, e, n, cut) = (120.0, 39.6043, 120.6, 39.9951, 120.3037)
+        try Fixtures.polygons(dir.file("zones.gpkg"), layer: "units", crs: "EPSG:4326", fields: ["code", "name", "region"], features: [
+            (Fixtures.rectangle(w, s, cut, n), ["A", "West", "R"]),
+            (Fixtures.rectangle(cut, s, e, n), ["B", "East", "R"]),
+        ])
+        let r = try sinkmap("run", scene, "--out", dir.file("out"), "--quiet")
+        #expect(r.status == 0, "\(r.stderr)")
+        let csv = try ZonalCSV(path: dir.file("out/zonal.csv"))
+        for (unit, west, east) in [("A", w, cut), ("B", cut, e)] {
+            let expected = Self.cellArea(lat1: s, lat2: n, dLon: east - west) / 1e4
+            let row = try #require(csv.rows(level: "unit", ecosystem: "all", redline: "all").first { $0["unit_id"] == unit })
+            let got = Double(row["area_ha"]!)!
+            #expect(abs(got - expected) <= 1e-4 * expected, "unit \(unit): \(got) ha vs \(expected)")
+        }
+    }
 }
