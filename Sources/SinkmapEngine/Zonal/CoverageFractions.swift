@@ -28,12 +28,13 @@ public enum CoverageFractions {
         let r0 = max(0, Int(lo.y.rounded(.down))), r1 = min(height, Int(hi.y.rounded(.up)))
         guard c0 < c1, r0 < r1 else { return [] }
         let bw = c1 - c0, bh = r1 - r0
-        // exact[cell]: the piece terms; carry[cell]: full-height terms, summed down each column.
+        // exact[cell]: the piece terms; carry[row][col]: full-height terms (rows 0...bh), summed
+        // down each column.
         var exact = [Double](repeating: 0, count: bw * bh)
         var carry = [Double](repeating: 0, count: bw * (bh + 1))
         exact.withUnsafeMutableBufferPointer { e in
             carry.withUnsafeMutableBufferPointer { f in
-                var box = Box(c0: c0, r0: r0, bw: bw, bh: bh, exact: e.baseAddress!, carry: f.baseAddress!)
+                let box = Box(c0: c0, r0: r0, bw: bw, bh: bh, exact: e.baseAddress!, carry: f.baseAddress!)
                 for polygon in polygons {
                     for (k, ring) in polygon.enumerated() where ring.count >= 3 {
                         // Outer rings count positive, holes negative, whatever their stored order.
@@ -43,17 +44,19 @@ public enum CoverageFractions {
                 }
             }
         }
+        // Row by row (so the cells come out in grid order), with a running sum per column.
         var out: [(cell: Int, fraction: Double)] = []
-        for c in 0..<bw {
-            var running = 0.0
-            for r in 0..<bh {
-                running += carry[c * (bh + 1) + r]
-                let f = running + exact[r * bw + c]
+        out.reserveCapacity(bw * bh)
+        var running = [Double](repeating: 0, count: bw)
+        for r in 0..<bh {
+            let rowStart = (r0 + r) * width + c0
+            for c in 0..<bw {
+                running[c] += carry[r * bw + c]
+                let f = running[c] + exact[r * bw + c]
                 // Clamp rounding noise; a cell's coverage is in [0, 1].
-                if f > 1e-12 { out.append(((r0 + r) * width + (c0 + c), min(f, 1))) }
+                if f > 1e-12 { out.append((rowStart + c, min(f, 1))) }
             }
         }
-        out.sort { $0.cell < $1.cell }
         return out
     }
 
@@ -75,7 +78,7 @@ public enum CoverageFractions {
         let carry: UnsafeMutablePointer<Double>
 
         /// Adds ∫ (clamp(v, r, r+1) − r) du of every edge (closing the ring), times `sign`.
-        mutating func addRing(_ ring: [Point], sign: Double) {
+        func addRing(_ ring: [Point], sign: Double) {
             for i in ring.indices {
                 let a = ring[i], b = ring[(i + 1) % ring.count]
                 if a.x == b.x { continue }  // vertical: no du
@@ -102,44 +105,48 @@ public enum CoverageFractions {
             }
         }
 
-        /// A piece of an edge inside one column, from (ua, va) to (ub, vb), split at row lines.
+        /// A piece of an edge inside one column, from (ua, va) to (ub, vb), split where v crosses
+        /// a row line (walked in u order, no allocation).
+        @inline(__always)
         func addPiece(_ ua: Double, _ ub: Double, _ va: Double, _ vb: Double, column c: Int, sign s: Double) {
             let width = ub - ua
             guard width > 0 else { return }
-            let top = Double(r0), bottom = Double(r0 + bh)
-            // Split [ua, ub] where v crosses an integer row line (at most a few per column).
-            var cuts: [(Double, Double)] = [(ua, va)]
-            let vLo = min(va, vb), vHi = max(va, vb)
-            var line = vLo.rounded(.down) + 1
-            while line < vHi {
+            if va == vb || va.rounded(.down) == vb.rounded(.down) || max(va, vb) == min(va, vb).rounded(.down) + 1 {
+                addSegment(ua, ub, va, vb, column: c, sign: s)
+                return
+            }
+            let up = vb > va
+            var line = up ? va.rounded(.down) + 1 : va.rounded(.up) - 1
+            var u = ua, v = va
+            while up ? line < vb : line > vb {
                 let t = (line - va) / (vb - va)
-                cuts.append((ua + t * width, line))
-                line += 1
+                let uNext = ua + t * width
+                addSegment(u, uNext, v, line, column: c, sign: s)
+                u = uNext
+                v = line
+                line += up ? 1 : -1
             }
-            cuts.append((ub, vb))
-            if va > vb { /* cuts are already in u order: t grows with u */ }
-            cuts.sort { $0.0 < $1.0 }
-            for k in 0..<(cuts.count - 1) {
-                let (u1, v1) = cuts[k], (u2, v2) = cuts[k + 1]
-                let du = u2 - u1
-                if du <= 0 { continue }
-                let mid = (v1 + v2) / 2
-                if mid <= top {
-                    continue  // above the box: contributes only to rows above it (none in the box)
-                }
-                if mid >= bottom {
-                    // Below the box: full height for every row of the box in this column.
-                    carry[c * (bh + 1)] += s * du
-                    carry[c * (bh + 1) + bh] -= s * du
-                    continue
-                }
-                let row = min(bh - 1, Int(mid.rounded(.down)) - r0)
-                let r = Double(r0 + row)
-                exact[row * bw + c] += s * du * (mid - r)
-                // Every row above in the box gets the full du.
-                carry[c * (bh + 1)] += s * du
-                carry[c * (bh + 1) + row] -= s * du
+            addSegment(u, ub, v, vb, column: c, sign: s)
+        }
+
+        /// A segment within one row band: its exact term, and a full-height term for the rows above.
+        @inline(__always)
+        func addSegment(_ u1: Double, _ u2: Double, _ v1: Double, _ v2: Double, column c: Int, sign s: Double) {
+            let du = u2 - u1
+            if du <= 0 { return }
+            let mid = (v1 + v2) / 2
+            let top = Double(r0), bottom = Double(r0 + bh)
+            if mid <= top { return }  // above the box: it adds only to rows above the box
+            if mid >= bottom {
+                // Below the box: full height for every row of the box in this column.
+                carry[c] += s * du
+                carry[bh * bw + c] -= s * du
+                return
             }
+            let row = min(bh - 1, Int(mid.rounded(.down)) - r0)
+            exact[row * bw + c] += s * du * (mid - Double(r0 + row))
+            carry[c] += s * du
+            carry[row * bw + c] -= s * du
         }
     }
 }

@@ -146,16 +146,21 @@ public struct ZonalStatistics: Sendable {
                         let cells = CoverageFractions.fractions(of: polygon, width: grid.width, height: grid.height)
                         if let first = cells.first, let last = cells.last {
                             // The rows the polygon covers, whole width of its columns.
-                            let cols = cells.map { $0.cell % grid.width }
-                            let c0 = cols.min()!, c1 = cols.max()! + 1
+                            // The polygon's columns: from its points (pixel space), clipped to the grid.
+                            var lo = Double.infinity, hi = -Double.infinity
+                            for part in polygon { for p in part.first ?? [] { lo = Swift.min(lo, p.x); hi = Swift.max(hi, p.x) } }
+                            let c0 = Swift.max(0, Int(lo.rounded(.down))), c1 = Swift.min(grid.width, Int(hi.rounded(.up)))
                             let r0 = first.cell / grid.width, r1 = last.cell / grid.width + 1
                             let w = Window(col: c0, row: r0, width: c1 - c0, height: r1 - r0)
-                            values = [Float](repeating: 0, count: w.pixelCount)
+                            if values.count < w.pixelCount { values = [Float](repeating: 0, count: w.pixelCount) }
                             try values.withUnsafeMutableBufferPointer {
                                 try src.read(band: band, window: w, scale: info.scale, offset: info.offset, nodata: info.nodata, into: $0.baseAddress!)
                             }
+                            // Cells come row by row: walk the rows instead of dividing per cell.
+                            var r = r0, rowStart = r0 * grid.width
                             for (cell, f) in cells {
-                                let r = cell / grid.width, c = cell % grid.width
+                                while cell >= rowStart + grid.width { r += 1; rowStart += grid.width }
+                                let c = cell - rowStart
                                 let v = values[(r - r0) * w.width + (c - c0)]
                                 if v.isNaN { continue }
                                 stats.count += 1
