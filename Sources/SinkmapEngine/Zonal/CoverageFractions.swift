@@ -20,20 +20,39 @@ public enum CoverageFractions {
     /// several polygons (a multipolygon) are added up. Points in pixel space; the grid is
     /// `width` × `height` cells, and parts outside it are cut off.
     public static func fractions(of polygons: [[[Point]]], width: Int, height: Int) -> [(cell: Int, fraction: Double)] {
+        var scratch = Scratch()
+        fractions(of: polygons, width: width, height: height, scratch: &scratch)
+        return scratch.cells
+    }
+
+    /// Buffers reused from one polygon to the next (one per thread): the result is in `cells`.
+    public struct Scratch {
+        public internal(set) var cells: [(cell: Int, fraction: Double)] = []
+        var exact: [Double] = [], carry: [Double] = [], running: [Double] = []
+        public init() {}
+    }
+
+    /// As `fractions(of:width:height:)`, into `scratch.cells`, reusing its buffers.
+    public static func fractions(of polygons: [[[Point]]], width: Int, height: Int, scratch: inout Scratch) {
+        scratch.cells.removeAll(keepingCapacity: true)
         // Bounding box, in cells, clipped to the grid.
         var lo = Point(.infinity, .infinity), hi = Point(-.infinity, -.infinity)
         for p in polygons { for v in p.first ?? [] { lo = pointwiseMin(lo, v); hi = pointwiseMax(hi, v) } }
-        guard lo.x < hi.x, lo.y < hi.y else { return [] }
+        guard lo.x < hi.x, lo.y < hi.y else { return }
         let c0 = max(0, Int(lo.x.rounded(.down))), c1 = min(width, Int(hi.x.rounded(.up)))
         let r0 = max(0, Int(lo.y.rounded(.down))), r1 = min(height, Int(hi.y.rounded(.up)))
-        guard c0 < c1, r0 < r1 else { return [] }
+        guard c0 < c1, r0 < r1 else { return }
         let bw = c1 - c0, bh = r1 - r0
         // exact[cell]: the piece terms; carry[row][col]: full-height terms (rows 0...bh), summed
         // down each column.
-        var exact = [Double](repeating: 0, count: bw * bh)
-        var carry = [Double](repeating: 0, count: bw * (bh + 1))
-        exact.withUnsafeMutableBufferPointer { e in
-            carry.withUnsafeMutableBufferPointer { f in
+        func reset(_ a: inout [Double], _ n: Int) {
+            if a.count < n { a = [Double](repeating: 0, count: n) } else { a.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: n) } }
+        }
+        reset(&scratch.exact, bw * bh)
+        reset(&scratch.carry, bw * (bh + 1))
+        reset(&scratch.running, bw)
+        scratch.exact.withUnsafeMutableBufferPointer { e in
+            scratch.carry.withUnsafeMutableBufferPointer { f in
                 let box = Box(c0: c0, r0: r0, bw: bw, bh: bh, exact: e.baseAddress!, carry: f.baseAddress!)
                 for polygon in polygons {
                     for (k, ring) in polygon.enumerated() where ring.count >= 3 {
@@ -45,19 +64,21 @@ public enum CoverageFractions {
             }
         }
         // Row by row (so the cells come out in grid order), with a running sum per column.
-        var out: [(cell: Int, fraction: Double)] = []
-        out.reserveCapacity(bw * bh)
-        var running = [Double](repeating: 0, count: bw)
-        for r in 0..<bh {
-            let rowStart = (r0 + r) * width + c0
-            for c in 0..<bw {
-                running[c] += carry[r * bw + c]
-                let f = running[c] + exact[r * bw + c]
-                // Clamp rounding noise; a cell's coverage is in [0, 1].
-                if f > 1e-12 { out.append((rowStart + c, min(f, 1))) }
+        scratch.exact.withUnsafeBufferPointer { exact in
+            scratch.carry.withUnsafeBufferPointer { carry in
+                scratch.running.withUnsafeMutableBufferPointer { running in
+                    for r in 0..<bh {
+                        let rowStart = (r0 + r) * width + c0
+                        for c in 0..<bw {
+                            running[c] += carry[r * bw + c]
+                            let f = running[c] + exact[r * bw + c]
+                            // Clamp rounding noise; a cell's coverage is in [0, 1].
+                            if f > 1e-12 { scratch.cells.append((rowStart + c, min(f, 1))) }
+                        }
+                    }
+                }
             }
         }
-        return out
     }
 
     /// Twice the signed area, sign only used: positive for rings clockwise in pixel space

@@ -140,10 +140,12 @@ public struct ZonalStatistics: Sendable {
             do {
                 let src = try Dataset(path: raster)
                 var values: [Float] = []
+                var scratch = CoverageFractions.Scratch()
                 while let k = queue.take() {
                     var stats = BandStats()
                     if let polygon = polygons[k] {
-                        let cells = CoverageFractions.fractions(of: polygon, width: grid.width, height: grid.height)
+                        CoverageFractions.fractions(of: polygon, width: grid.width, height: grid.height, scratch: &scratch)
+                        let cells = scratch.cells
                         if let first = cells.first, let last = cells.last {
                             // The rows the polygon covers, whole width of its columns.
                             // The polygon's columns: from its points (pixel space), clipped to the grid.
