@@ -23,13 +23,14 @@ public struct BandStats: Sendable, Equatable {
     }
 }
 
-/// `sinkmap zonal`: statistics of a band over each polygon, on the raster's own grid,
-/// with the run's machinery: polygons burnt once by pixel centre (`ZoneRasters.burn`),
-/// tiles from a `TileQueue` with one GDAL handle per worker, true pixel areas
-/// (`PixelArea`). A band may hold any magnitude, so sums are Double: each tile's
-/// partials are kept by tile index and merged in tile order, which makes the result
-/// the same for any number of threads. Where polygons overlap, a pixel counts for the
-/// last polygon drawn.
+/// `sinkmap zonal`: statistics of a band over each polygon, on the raster's own grid, with
+/// true pixel areas (`PixelArea`).
+/// - `exact` coverage (default): each polygon on its own, weighted by `CoverageFractions`
+///   (see `exact`), as exactextract does; polygons may overlap.
+/// - `centre` coverage: the run's machinery — polygons burnt once by pixel centre
+///   (`ZoneRasters.burn`), tiles from a `TileQueue` with one GDAL handle per worker; each
+///   tile's partials kept by tile index and merged in tile order, so the Double sums are the
+///   same for any number of threads; where polygons overlap, a pixel counts for the last one.
 public struct ZonalStatistics: Sendable {
     public static let tileSize = 512
     public var ids: [String]

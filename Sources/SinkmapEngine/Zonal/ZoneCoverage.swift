@@ -40,9 +40,8 @@ public enum ZoneCoverage {
 
     /// Weights per pixel of each item (zone unit or red line): `items[i]` is the item of the
     /// i-th geometry (several geometries may share one). Writes the primary raster to `file`
-    /// (UInt32: item + 1, `partialMark`, or 0) and returns the boundary pixels. With
-    /// `summed`, overlapping geometries of one item add up (clamped to one pixel); else each
-    /// item keeps its own weight.
+    /// (UInt32: item + 1, `partialMark`, or 0) and returns the boundary pixels. Geometries of
+    /// one item add up (clamped to one pixel); items overlapping in a pixel share it.
     public static func make(_ shapes: [[UInt8]?], items: [Int], grid: Grid, path: String, into file: String) throws -> Partial {
         let width = grid.width, height = grid.height
         // Full rows of cells per item, and partial cells with their fraction.
