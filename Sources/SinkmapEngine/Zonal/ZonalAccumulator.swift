@@ -82,17 +82,6 @@ struct PixelAdder {
     let npp: UnsafePointer<Float>, rh: UnsafePointer<Float>, carbon: UnsafePointer<Float>
     var outside: Int64 = 0, missing: Int64 = 0, implausible: Int64 = 0
 
-    init(layout: SlotLayout, classIndex: UnsafePointer<Int32>, classEcosystem: UnsafePointer<Int32>,
-         redline: UnsafePointer<UInt32>?, npp: UnsafePointer<Float>, rh: UnsafePointer<Float>, carbon: UnsafePointer<Float>) {
-        self.layout = layout
-        self.classIndex = classIndex
-        self.classEcosystem = classEcosystem
-        self.redline = redline
-        self.npp = npp
-        self.rh = rh
-        self.carbon = carbon
-    }
-
     /// `x` (a value × the pixel's area) split by the pixel's weight `w` in the unit and its red
     /// share `red`: the two parts, exact integers whose sum is the quantized weighted whole.
     @inline(__always)
