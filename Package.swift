@@ -28,13 +28,15 @@ let package = Package(
         .target(name: "SinkmapGrid", dependencies: ["GDALKit"]),
         // Layer 2: the per-pixel science kernels; no GDAL.
         .target(name: "SinkmapKernels", exclude: ["KERNELS.md"], swiftSettings: kernelSettings),
+        // Layer 2: statistics over plain values (trend tests); no GDAL.
+        .target(name: "SinkmapStatistics"),
         // Layer 3: the scene file, its parsing and validation.
         .target(name: "SinkmapScene", dependencies: [
             "GDALKit", "SinkmapGrid", "SinkmapKernels", .product(name: "Yams", package: "Yams"),
         ]),
         // Layer 4: tiling scheduler, zonal accumulation, outputs.
         .target(name: "SinkmapEngine", dependencies: [
-            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene",
+            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapStatistics",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Layer 5: the command line.
@@ -53,8 +55,9 @@ let package = Package(
         .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapGridTests", dependencies: ["SinkmapGrid", "GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels", "TestSupport"]),
+        .testTarget(name: "SinkmapStatisticsTests", dependencies: ["SinkmapStatistics", "TestSupport"]),
         .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit", "TestSupport"]),
-        .testTarget(name: "SinkmapEngineTests", dependencies: ["SinkmapEngine", "SinkmapScene", "GDALKit", "SinkmapKernels", "TestSupport"]),
+        .testTarget(name: "SinkmapEngineTests", dependencies: ["SinkmapEngine", "SinkmapScene", "GDALKit", "SinkmapKernels", "SinkmapStatistics", "TestSupport"]),
     ]
 )
 
