@@ -3,30 +3,6 @@ import SinkmapStatistics
 import Testing
 import TestSupport
 
-/// The reference: scipy.stats.theilslopes and a Mann–Kendall written from its definition in
-/// Python (Tests/fixtures/trend-reference.py), on Debian's python3 with python3-scipy.
-struct TrendReference: Decodable {
-    var slope, intercept: Double
-    var s: Int
-    var `var`: Double
-    var z, p: Double
-
-    static func compute(x: [Double], series: [[Double]]) throws -> [TrendReference] {
-        let input = try JSONSerialization.data(withJSONObject: ["x": x, "series": series])
-        let dir = TempDir("trend-ref")
-        try input.write(to: URL(fileURLWithPath: dir.file("in.json")))
-        let r = try runProcess("/bin/sh", ["-c", "/usr/bin/python3 \(Repo.root)/Tests/fixtures/trend-reference.py < \(dir.file("in.json"))"])
-        guard r.status == 0 else { throw ReferenceFailed(description: r.stderr) }
-        return try JSONDecoder().decode([TrendReference].self, from: Data(r.stdout.utf8))
-    }
-
-    struct ReferenceFailed: Error, CustomStringConvertible { var description: String }
-}
-
-func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool {
-    abs(a - b) <= tolerance * max(1, abs(b))
-}
-
 @Suite struct TrendTests {
     /// By hand: y = 1, 3, 2, 5 at x = 2019…2022. Pairwise signs + + + − + + give S = 4; no
     /// ties, Var = 4·3·13/18 = 26/3; Z = (4 − 1)/√(26/3); slopes 2, 1/2, 4/3, −1, 1, 3 have the
@@ -35,21 +11,21 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool {
         let x: [Double] = [2019, 2020, 2021, 2022], y: [Double] = [1, 3, 2, 5]
         let mk = Trend.mannKendall(y)
         #expect(mk.s == 4)
-        #expect(close(mk.variance, 26.0 / 3))
-        #expect(close(mk.z, 3 / (26.0 / 3).squareRoot()))
-        #expect(close(mk.p, erfc(mk.z / 2.0.squareRoot())))
+        #expect(nearlyEqual(mk.variance, 26.0 / 3))
+        #expect(nearlyEqual(mk.z, 3 / (26.0 / 3).squareRoot()))
+        #expect(nearlyEqual(mk.p, erfc(mk.z / 2.0.squareRoot())))
         #expect(mk.trend() == "no trend")
         let line = Trend.theilSen(x: x, y: y)
-        #expect(close(line.slope, 7.0 / 6))
-        #expect(close(line.intercept, 2.5 - 7.0 / 6 * 2020.5))
+        #expect(nearlyEqual(line.slope, 7.0 / 6))
+        #expect(nearlyEqual(line.intercept, 2.5 - 7.0 / 6 * 2020.5))
     }
 
     /// Ties: 2, 2, 2, 1 has S = −3 and Var = (4·3·13 − 3·2·11)/18 = 5, Z = −2/√5.
     @Test func tiesCorrection() {
         let mk = Trend.mannKendall([2, 2, 2, 1])
         #expect(mk.s == -3)
-        #expect(close(mk.variance, 5))
-        #expect(close(mk.z, -2 / 5.0.squareRoot()))
+        #expect(nearlyEqual(mk.variance, 5))
+        #expect(nearlyEqual(mk.z, -2 / 5.0.squareRoot()))
         let flat = Trend.mannKendall([7, 7, 7])
         #expect(flat.s == 0 && flat.variance == 0 && flat.z == 0 && flat.p == 1)
     }
@@ -82,11 +58,11 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool {
             for (y, r) in zip(series, reference) {
                 let mk = Trend.mannKendall(y), line = Trend.theilSen(x: x, y: y)
                 #expect(mk.s == r.s, "n \(n) \(y)")
-                #expect(close(mk.variance, r.var), "n \(n) \(y)")
-                #expect(close(mk.z, r.z), "n \(n) \(y)")
-                #expect(close(mk.p, r.p), "n \(n) \(y)")
-                #expect(close(line.slope, r.slope), "n \(n) \(y)")
-                #expect(close(line.intercept, r.intercept), "n \(n) \(y)")
+                #expect(nearlyEqual(mk.variance, r.var), "n \(n) \(y)")
+                #expect(nearlyEqual(mk.z, r.z), "n \(n) \(y)")
+                #expect(nearlyEqual(mk.p, r.p), "n \(n) \(y)")
+                #expect(nearlyEqual(line.slope, r.slope), "n \(n) \(y)")
+                #expect(nearlyEqual(line.intercept, r.intercept), "n \(n) \(y)")
             }
         }
     }

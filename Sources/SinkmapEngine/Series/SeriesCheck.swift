@@ -1,3 +1,4 @@
+import Foundation
 import GDALKit
 import SinkmapScene
 
@@ -21,7 +22,7 @@ public enum SeriesCheck {
             if a.grid.crsWKT != b.grid.crsWKT, !sameCRS(a.grid.crsWKT, b.grid.crsWKT) {
                 differences.append("grid CRS \(b.crsName) (year \(first.year): \(a.crsName))")
             }
-            if a.zonesPath != b.zonesPath || a.zonesLayer != b.zonesLayer {
+            if !samePath(a.zonesPath, b.zonesPath) || a.zonesLayer != b.zonesLayer {
                 differences.append("zone layer \(b.zonesPath)\(b.zonesLayer.map { " (layer \($0))" } ?? "") (year \(first.year): \(a.zonesPath)\(a.zonesLayer.map { " (layer \($0))" } ?? ""))")
             } else if a.scene.zones.levels != b.scene.zones.levels {
                 differences.append("zone levels \(b.scene.zones.levels.map(\.name)) (year \(first.year): \(a.scene.zones.levels.map(\.name)))")
@@ -33,6 +34,14 @@ public enum SeriesCheck {
                                  message: "every year must share the grid and the zone layer; year \(year) differs in " + differences.joined(separator: "; "))
             }
         }
+    }
+
+    /// Two paths of one file (`2019/../zones.gpkg` and `zones.gpkg` resolved from two folders).
+    static func samePath(_ a: String, _ b: String) -> Bool {
+        func normal(_ p: String) -> String {
+            p.hasPrefix("/") ? URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path : p
+        }
+        return a == b || normal(a) == normal(b)
     }
 
     static func sameCRS(_ a: String, _ b: String) -> Bool {
