@@ -44,12 +44,17 @@ public final class CarbonLedger {
         db = try VectorWriter(updating: connection)
     }
 
-    /// The ledger's table, created on first use.
+    public static let currentView = "carbon_ledger_current"
+
+    /// The ledger's table, created on first use with the view `carbon_ledger_current` (the
+    /// rows of the runs nobody supersedes; plain SQL, the same in SQLite and PostgreSQL).
     func ledgerTable() throws -> VectorWriter.Layer {
         if let l = try db.layer(named: Self.table) { return l }
-        return try db.createLayer(Self.table, srs: nil, fields: Self.columns.map {
+        let layer = try db.createLayer(Self.table, srs: nil, fields: Self.columns.map {
             ($0, Self.integerColumns.contains($0) ? .integer64 : .string)
         }, polygons: false)
+        try db.execute("CREATE VIEW \(Self.currentView) AS SELECT * FROM \(Self.table) c WHERE \(Self.currentCondition)")
+        return layer
     }
 
     /// SQL text literal.
