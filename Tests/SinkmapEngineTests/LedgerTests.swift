@@ -138,4 +138,33 @@ import TestSupport
             #expect(try Self.shown(ledger, "--year", "\(year)").lines == Self.zonalLines(dir.file("out/\(year)")))
         }
     }
+
+    /// A folder that is not a run, a missing ledger and a run over two calendar years without
+    /// --year are refused in one line, and no ledger file is created.
+    @Test func refusals() throws {
+        let dir = TempDir("ledger-refuse")
+        try SeriesScene.write(to: dir)
+        // July 2019 to June 2020: a hydrological year.
+        var scene = try String(contentsOfFile: dir.file("2019/scene.yaml"), encoding: .utf8)
+        for m in 1...6 { scene = scene.replacingOccurrences(of: "month: 2019-0\(m)", with: "month: 2020-0\(m)") }
+        try scene.write(toFile: dir.file("2019/hydro.yaml"), atomically: true, encoding: .utf8)
+        let run = try sinkmap("run", dir.file("2019/hydro.yaml"), "--out", dir.file("hydro"), "--quiet")
+        try #require(run.status == 0, "\(run.stderr)")
+        let ledger = dir.file("ledger.gpkg")
+        let cases: [([String], [String])] = [
+            (["ledger", "append", dir.file("2019"), "--to", ledger], ["2019: not a sinkmap run output (no summary.json)"]),
+            (["ledger", "append", dir.file("hydro"), "--to", ledger], ["months span 2019-07..2020-06", "--year"]),
+            (["ledger", "show", ledger], ["ledger.gpkg: no such ledger"]),
+        ]
+        for (arguments, words) in cases {
+            let r = try runProcess(Repo.sinkmap, arguments)
+            #expect(r.status == 1, "\(arguments): \(r.stderr)")
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].hasPrefix("sinkmap: error: "), "\(r.stderr)")
+            for w in words { #expect(r.stderr.contains(w), "'\(w)' in \(r.stderr)") }
+            #expect(!FileManager.default.fileExists(atPath: ledger))
+        }
+        #expect(try append(dir.file("hydro"), ledger, year: 2020).contains("appended"))
+        #expect(try Self.shown(ledger).ledger.allSatisfy { $0[0] == "2020" })
+    }
 }

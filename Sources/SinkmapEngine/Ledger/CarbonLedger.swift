@@ -16,7 +16,9 @@ public final class CarbonLedger {
     public static var columns: [String] { ["year"] + ZonalTable.header + ledgerColumns }
     static let integerColumns: Set<String> = ["year", "pixels", "pixels_nep"]
 
-    let db: VectorWriter
+    /// Opened on first use, so a refused run creates no ledger file.
+    private var opened: VectorWriter?
+    private let target: String
     public let connection: String
 
     public struct Refused: Error, CustomStringConvertible {
@@ -39,9 +41,18 @@ public final class CarbonLedger {
     }
 
     /// Opens the ledger at `connection` (a GeoPackage path, created when missing, or `PG:...`).
-    public init(connection: String) throws {
+    public init(connection: String) {
         self.connection = VectorWriter.redacted(connection)
-        db = try VectorWriter(updating: connection)
+        target = connection
+    }
+
+    var db: VectorWriter {
+        get throws {
+            if let opened { return opened }
+            let d = try VectorWriter(updating: target)
+            opened = d
+            return d
+        }
     }
 
     public static let currentView = "carbon_ledger_current"
@@ -49,6 +60,7 @@ public final class CarbonLedger {
     /// The ledger's table, created on first use with the view `carbon_ledger_current` (the
     /// rows of the runs nobody supersedes; plain SQL, the same in SQLite and PostgreSQL).
     func ledgerTable() throws -> VectorWriter.Layer {
+        let db = try self.db
         if let l = try db.layer(named: Self.table) { return l }
         let layer = try db.createLayer(Self.table, srs: nil, fields: Self.columns.map {
             ($0, Self.integerColumns.contains($0) ? .integer64 : .string)
@@ -84,6 +96,7 @@ public final class CarbonLedger {
         }
         let runID = try RunID.of(summary)
         let layer = try ledgerTable()
+        let db = try self.db
         let recorded = try db.query("SELECT DISTINCT run_id FROM \(Self.table) WHERE year = \(year) AND run_id = \(Self.literal(runID))")
         if !recorded.rows.isEmpty { return .alreadyRecorded(runID: runID) }
         let current = try db.query("SELECT DISTINCT c.run_id FROM \(Self.table) c WHERE c.year = \(year) AND \(Self.currentCondition)")
@@ -113,6 +126,7 @@ public final class CarbonLedger {
     /// The current figures (rows of the runs nobody supersedes), optionally of one unit id
     /// (at any level) and one year, in year and recording order.
     public func current(unit: String? = nil, year: Int? = nil) throws -> QueryResult {
+        let db = try self.db
         guard let layer = try db.layer(named: Self.table) else {
             throw Refused(description: "\(connection): holds no carbon ledger (no table \(Self.table)); append a run first")
         }
@@ -126,6 +140,7 @@ public final class CarbonLedger {
 
     /// Every row ever recorded (restated ones included), in recording order.
     public func history() throws -> QueryResult {
+        let db = try self.db
         guard let layer = try db.layer(named: Self.table) else { return QueryResult(columns: Self.columns, rows: []) }
         let columns = Self.columns.map { "c.\"\($0)\"" }.joined(separator: ", ")
         let fid = layer.fidColumn.isEmpty ? "" : " ORDER BY c.\"\(layer.fidColumn)\""
@@ -140,5 +155,5 @@ public final class CarbonLedger {
     }
 
     /// Closes the ledger, reporting a failure to write it.
-    public func close() throws { try db.close() }
+    public func close() throws { try opened?.close() }
 }

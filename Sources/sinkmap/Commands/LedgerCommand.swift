@@ -24,7 +24,7 @@ struct LedgerCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let ledger = try CarbonLedger(connection: connection)
+                let ledger = CarbonLedger(connection: connection)
                 let result = try ledger.append(runDirectory: runDir, year: year)
                 try ledger.close()
                 print("ledger \(ledger.connection): \(result)")
@@ -50,7 +50,7 @@ struct LedgerCommand: ParsableCommand {
                 guard connection.hasPrefix("PG:") || FileManager.default.fileExists(atPath: connection) else {
                     throw CarbonLedger.Refused(description: "\(connection): no such ledger")
                 }
-                let ledger = try CarbonLedger(connection: connection)
+                let ledger = CarbonLedger(connection: connection)
                 print(CarbonLedger.csv(try ledger.current(unit: unit, year: year)), terminator: "")
             }
         }

@@ -58,7 +58,7 @@ struct SeriesCommand: ParsableCommand {
                              y.report.total.carbonTonnes, String(y.runID.prefix(12))))
             }
             if let ledger {
-                let ledgerDB = try CarbonLedger(connection: ledger)
+                let ledgerDB = CarbonLedger(connection: ledger)
                 for y in report.years {
                     let result = try ledgerDB.append(runDirectory: report.outDir + "/\(y.year)", year: y.year)
                     print("ledger \(ledger): \(y.year): \(result)")
