@@ -72,6 +72,8 @@ public enum SeriesRunner {
     static func runStaged(_ series: SeriesFile, prepared: [PreparedScene], zoneLayerReads: Int, options: SeriesOptions,
                           progress: Progress, out: OutputDirectory, started: Date) throws -> SeriesReport {
         let years = series.years.map(\.year)
+        var clock = Stopwatch()
+        var timings: [String: Double] = [:]
         var done: [(year: Int, report: RunReport, runID: String)] = []
         var warnings: [String] = []
         for (year, scene) in zip(years, prepared) {
@@ -86,12 +88,14 @@ public enum SeriesRunner {
             done.append((year, report, runID))
         }
 
+        timings["years"] = clock.lap()
         progress.message("sinkmap: series \(series.name): change and trend")
         let tables = try years.map { try ZonalCSV(path: out.file("\($0)/zonal.csv")) }
         let units = try SeriesTables.units(tables)
         try OutputDirectory.write(SeriesTables.seriesCSV(units, years: years), to: out.file("series.csv"))
         try OutputDirectory.write(SeriesTables.changeCSV(units, years: years), to: out.file("change.csv"))
         try OutputDirectory.write(SeriesTables.trendCSV(units, years: years), to: out.file("trend.csv"))
+        timings["tables"] = clock.lap()
         for sub in ["change", "trend"] {
             try FileManager.default.createDirectory(atPath: out.file(sub), withIntermediateDirectories: false)
         }
@@ -100,6 +104,8 @@ public enum SeriesRunner {
                                  grid: prepared[0].grid, directory: out.staging, threads: options.threads)
         }
 
+        timings["pixel_trend"] = clock.lap()
+        timings["total"] = Date().timeIntervalSince(started)
         var outputs: [Summary.OutputFile] = []
         let written = files + rasterQuantities.flatMap { PixelTrend.products($0.0, unit: $0.1).map(\.file) }
         for name in written {
@@ -112,7 +118,7 @@ public enum SeriesRunner {
                 SeriesSummary.Year(year: d.year, scene: p.scene.file, directory: String(d.year), runID: d.runID)
             },
             zoneLayerReads: zoneLayerReads, outputs: outputs, commandLine: options.commandLine, started: started,
-            version: options.softwareVersion)
+            timings: timings, version: options.softwareVersion)
         try OutputDirectory.write(try summary.json(), to: out.file("summary.json"))
         try Interruption.check()
         return SeriesReport(outDir: out.final, years: done, warnings: warnings)

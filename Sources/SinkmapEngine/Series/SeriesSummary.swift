@@ -20,14 +20,16 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
     public var outputs: [Summary.OutputFile]
     public var commandLine: [String]
     public var startedUTC, finishedUTC: String
+    /// Wall-clock seconds: `years` (the runs), `tables`, `pixel_trend`, `total`.
+    public var timingsSeconds: [String: Double]
 
     enum CodingKeys: String, CodingKey {
         case software, series, years, zoneLayerReads = "zone_layer_reads", outputs, commandLine = "command_line"
-        case startedUTC = "started_utc", finishedUTC = "finished_utc"
+        case startedUTC = "started_utc", finishedUTC = "finished_utc", timingsSeconds = "timings_seconds"
     }
 
     init(name: String, file: String, years: [Year], zoneLayerReads: Int, outputs: [Summary.OutputFile],
-         commandLine: [String], started: Date, version: String) {
+         commandLine: [String], started: Date, timings: [String: Double], version: String) {
         software = Summary.Software(name: "sinkmap", version: version, gdal: GDAL.version, build: KernelBuild.target)
         series = Summary.SceneInfo(name: name, file: file)
         self.years = years
@@ -36,6 +38,7 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
         self.commandLine = commandLine
         startedUTC = Summary.utc(started)
         finishedUTC = Summary.utc(Date())
+        timingsSeconds = timings
     }
 
     public func json() throws -> String {
