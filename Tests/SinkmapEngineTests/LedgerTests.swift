@@ -155,6 +155,9 @@ import TestSupport
             (["ledger", "append", dir.file("2019"), "--to", ledger], ["2019: not a sinkmap run output (no summary.json)"]),
             (["ledger", "append", dir.file("hydro"), "--to", ledger], ["months span 2019-07..2020-06", "--year"]),
             (["ledger", "show", ledger], ["ledger.gpkg: no such ledger"]),
+            // A server that is not there: GDAL's (libpq's) message on one line, the password hidden.
+            (["ledger", "append", dir.file("hydro"), "--year", "2020", "--to", "PG:dbname=x host=/nonexistent-sinkmap password=secret"],
+             ["password=***", "PQconnectdb failed", "/nonexistent-sinkmap"]),
         ]
         for (arguments, words) in cases {
             let r = try runProcess(Repo.sinkmap, arguments)
@@ -162,6 +165,7 @@ import TestSupport
             let lines = r.stderr.split(separator: "\n")
             #expect(lines.count == 1 && lines[0].hasPrefix("sinkmap: error: "), "\(r.stderr)")
             for w in words { #expect(r.stderr.contains(w), "'\(w)' in \(r.stderr)") }
+            #expect(!r.stderr.contains("secret"))
             #expect(!FileManager.default.fileExists(atPath: ledger))
         }
         #expect(try append(dir.file("hydro"), ledger, year: 2020).contains("appended"))
