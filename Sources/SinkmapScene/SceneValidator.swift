@@ -163,12 +163,15 @@ public enum SceneValidator {
                     warnings.append("canopy_height: \(r.path) leaves \(percent(share)) of the accounted area uncovered; carbon there comes from the table's pools")
                 }
             }
-            return PreparedScene(
+            let sd = try parameterSD(table)
+            var prepared = PreparedScene(
                 scene: scene, grid: grid, crsName: srs.name, crsEPSG: srs.epsg, isGeographic: srs.isGeographic,
                 ellipsoid: srs.ellipsoid, landcover: landcover, ndvi: ndvi, temperature: temperature,
                 precipitation: precipitation, radiation: radiation, canopy: canopy, table: table, zones: zones,
                 zonesPath: zonesPath, zonesLayer: scene.zones.layer, zoneShapes: zoneShapes, redlinePath: redlinePath,
                 redlineLayer: scene.redline?.layer, redlineShapes: redlineShapes, inputFiles: inputs, warnings: warnings)
+            prepared.parameterSD = sd
+            return prepared
         }
 
         /// The part of the grid the totals account for: the grid's extent clipped to the
@@ -233,6 +236,21 @@ public enum SceneValidator {
                 return try ParameterTable(csv: text, source: scene.parameters)
             } catch {
                 throw self.error("parameters", "\(error)")
+            }
+        }
+
+        /// The uncertainty table (nil without an `uncertainty` block).
+        func parameterSD(_ table: ParameterTable) throws -> [ParameterSD]? {
+            guard let u = scene.accounting.uncertainty else { return nil }
+            let path = try existing(u.table, "uncertainty.table")
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw error("uncertainty.table", "\(u.table): cannot read the file as UTF-8 text")
+            }
+            note("uncertainty", path)
+            do {
+                return try ParameterSDTable.parse(text, source: u.table, table: table)
+            } catch {
+                throw self.error("uncertainty.table", "\(error)")
             }
         }
 
