@@ -6,10 +6,23 @@ public struct AccountingOptions: Sendable, Equatable {
     public var uncertainty: UncertaintySpec?
     public var valuation: ValuationSpec?
     public var compensation: CompensationSpec?
-    public init(uncertainty: UncertaintySpec? = nil, valuation: ValuationSpec? = nil, compensation: CompensationSpec? = nil) {
+    public var scenario: ScenarioSpec?
+    public init(uncertainty: UncertaintySpec? = nil, valuation: ValuationSpec? = nil, compensation: CompensationSpec? = nil,
+                scenario: ScenarioSpec? = nil) {
         self.uncertainty = uncertainty
         self.valuation = valuation
         self.compensation = compensation
+        self.scenario = scenario
+    }
+}
+
+/// `scenario: {landcover, name}`: the accounting under an alternative land cover on the same grid.
+public struct ScenarioSpec: Sendable, Equatable {
+    public var landcover: RasterRef
+    public var name: String
+    public init(landcover: RasterRef, name: String) {
+        self.landcover = landcover
+        self.name = name
     }
 }
 

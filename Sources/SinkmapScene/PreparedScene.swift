@@ -54,6 +54,8 @@ public struct PreparedScene: Sendable {
     /// The uncertainty table's standard deviations, in the order of `table.classes` (nil
     /// without an `uncertainty` block).
     public var parameterSD: [ParameterSD]? = nil
+    /// The scenario's land cover aligned on the grid like `landcover` (nil without a scenario).
+    public var scenarioLandcover: AlignedRaster? = nil
 }
 
 extension PreparedScene {

@@ -6,7 +6,8 @@ extension SceneParser {
     static func parseAccounting(_ root: Node, zones: ZonesSpec, _ ctx: Context) throws -> AccountingOptions {
         let options = AccountingOptions(uncertainty: try root["uncertainty"].map { try parseUncertainty($0, ctx) },
                                         valuation: try root["valuation"].map { try parseValuation($0, ctx) },
-                                        compensation: try root["compensation"].map { try parseCompensation($0, ctx) })
+                                        compensation: try root["compensation"].map { try parseCompensation($0, ctx) },
+                                        scenario: try root["scenario"].map { try parseScenario($0, ctx) })
         if let c = options.compensation, !zones.levels.contains(where: { $0.name == c.level }) {
             throw ctx.error("compensation.level", "'\(c.level)' is not a zone level (levels: \(zones.levels.map(\.name).joined(separator: ", ")))")
         }
@@ -37,6 +38,17 @@ extension SceneParser {
         let rh = try node["rh_scale_sd"].map { try ctx.number($0, "uncertainty.rh_scale_sd") } ?? 0
         guard rh >= 0, rh < 1 else { throw ctx.error("uncertainty.rh_scale_sd", "must be in [0, 1) (a relative standard deviation), got \(rh)") }
         return UncertaintySpec(draws: draws, seed: UInt64(seed), table: table, rhScaleSD: rh)
+    }
+
+    static func parseScenario(_ node: Node, _ ctx: Context) throws -> ScenarioSpec {
+        guard node.mapping != nil else { throw ctx.error("scenario", "expected {landcover, name}") }
+        try ctx.allowOnly(node, ["landcover", "name"], at: "scenario")
+        let lc = try ctx.rasterRef(try ctx.require(node["landcover"], "scenario.landcover"), "scenario.landcover")
+        let name = try ctx.string(node["name"], "scenario.name", optional: true) ?? "scenario"
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw ctx.error("scenario.name", "'\(name)' must be letters, digits, - _ or . (it names the scenario in the outputs)")
+        }
+        return ScenarioSpec(landcover: lc, name: name)
     }
 
     static func parseValuation(_ node: Node, _ ctx: Context) throws -> ValuationSpec {

@@ -82,6 +82,7 @@ public enum SceneValidator {
             }
 
             let landcover = try align(scene.landcover, "landcover", .categorical, grid)
+            let scenarioLandcover = try scene.accounting.scenario.map { try align($0.landcover, "scenario.landcover", .categorical, grid) }
             var ndvi: [AlignedNDVI] = []
             var temperature: [AlignedRaster] = [], precipitation: [AlignedRaster] = [], radiation: [AlignedRaster] = []
             for (i, p) in scene.periods.enumerated() {
@@ -122,6 +123,7 @@ public enum SceneValidator {
             }
             let check = Plausibility(refuse: error)
             try check.landcover(landcover)
+            if let r = scenarioLandcover { try check.landcover(r, field: "scenario.landcover") }
             for (i, entry) in ndvi.enumerated() {
                 if case .ndvi(let r) = entry { try check.ndvi(r, field: "periods[\(i)].ndvi") }
             }
@@ -171,6 +173,7 @@ public enum SceneValidator {
                 zonesPath: zonesPath, zonesLayer: scene.zones.layer, zoneShapes: zoneShapes, redlinePath: redlinePath,
                 redlineLayer: scene.redline?.layer, redlineShapes: redlineShapes, inputFiles: inputs, warnings: warnings)
             prepared.parameterSD = sd
+            prepared.scenarioLandcover = scenarioLandcover
             return prepared
         }
 

@@ -1,7 +1,7 @@
 import SinkmapScene
 
 /// The accounting tables a scene asks for beyond the one map: `uncertainty.csv`,
-/// `valuation.csv`, `compensation.csv`. Returns the files written.
+/// `valuation.csv`, `compensation.csv`, `scenario/`. Returns the files written.
 enum AccountingOutputs {
     static func write(_ sums: ZonalAccumulator, rolled: [[[ZoneTotals]]], scene: PreparedScene, out: OutputDirectory) throws -> [String] {
         var files: [String] = []
@@ -20,6 +20,9 @@ enum AccountingOutputs {
             let text = try Compensation.csv(c, hierarchy: scene.zones, rolled: rolled, layout: sums.layout)
             try OutputDirectory.write(text, to: out.file("compensation.csv"))
             files.append("compensation.csv")
+        }
+        if sums.scenario != nil {
+            files += try Scenario.write(sums, baseRolled: rolled, scene: scene, out: out)
         }
         return files
     }

@@ -42,7 +42,7 @@ public enum Engine {
             queue.store(accumulator.partials, worker: wi)
         }
         // Exact integer sums: the merge order does not matter.
-        var sums = ZonalAccumulator(layout: plan.layout, classes: scene.classSumCount)
+        var sums = ZonalAccumulator(layout: plan.layout, classes: scene.classSumCount, scenario: scene.scenarioLandcover != nil)
         for a in queue.results { if let a { sums.merge(a) } }
         return try RunPartials(plan: plan.key, tileCount: plan.tiles.count, tiles: tiles, sums: sums)
     }

@@ -19,6 +19,8 @@ public final class TileAccumulator {
     /// Boundary pixels' shares of the tile (reused).
     var shares: [ZonalAccumulator.Share] = []
     public private(set) var partials: ZonalAccumulator
+    /// The scenario's stage, when the scene has one.
+    let scenario: ScenarioTile?
 
     public init(scene: PreparedScene, layout: SlotLayout, zoneRasters: ZoneRasters, rowArea: [Double], capacity: Int) {
         self.capacity = capacity
@@ -28,7 +30,8 @@ public final class TileAccumulator {
         hasAllometry = scene.table.classes.map { $0.agbA != nil && $0.agbB != nil }
         zone = .allocate(capacity: capacity)
         redline = .allocate(capacity: capacity)
-        partials = ZonalAccumulator(layout: layout, classes: scene.classSumCount)
+        partials = ZonalAccumulator(layout: layout, classes: scene.classSumCount, scenario: scene.scenarioLandcover != nil)
+        scenario = scene.scenarioLandcover.map { ScenarioTile(raster: $0, table: scene.table, capacity: capacity) }
     }
 
     /// Calls `body(tile pixel, item, weight)` for each partial entry inside window `w`.
@@ -70,6 +73,11 @@ public final class TileAccumulator {
             shares.append(ZonalAccumulator.Share(pixel: Int32(i), unit: unit, weight: weight))
         }
         let out = kernel.plane(count: n)
+        if let scenario {
+            var lo = partials.scenario!.leftOut
+            try scenario.prepare(w, baseClass: kernel.classIndex, base: out, leftOut: &lo)
+            partials.scenario!.leftOut = lo
+        }
         let hasRedline = zoneRasters.redlinePath != nil
         classEcosystem.withUnsafeBufferPointer { eco in
             hasAllometry.withUnsafeBufferPointer { allometry in
@@ -80,6 +88,12 @@ public final class TileAccumulator {
                              redline: hasRedline ? UnsafePointer(redline) : nil,
                              npp: out.npp, rh: out.rh, carbon: out.carbon,
                              canopy: canopy, hasAllometry: allometry.baseAddress)
+                if let scenario {
+                    partials.addScenario(width: w.width, rows: w.height, row0: w.row, rowArea: area.baseAddress!,
+                                         baseClass: kernel.classIndex, altClass: scenario.altClass, classEcosystem: eco.baseAddress!,
+                                         zone: zone, shares: shares, redline: hasRedline ? UnsafePointer(redline) : nil,
+                                         npp: scenario.npp, rh: scenario.rh, carbon: scenario.carbon)
+                }
                 }
             }
             }
@@ -90,5 +104,5 @@ public final class TileAccumulator {
 extension PreparedScene {
     /// Classes the per (unit, class) sums keep: all of the table's when the scene asks for
     /// uncertainty, else none.
-    public var classSumCount: Int { parameterSD == nil ? 0 : table.classes.count }
+    public var classSumCount: Int { parameterSD == nil && scenarioLandcover == nil ? 0 : table.classes.count }
 }

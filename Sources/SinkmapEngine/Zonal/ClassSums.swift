@@ -1,5 +1,6 @@
 /// Exact sums per (finest unit, land-cover class): what the Monte Carlo of the class parameters
-/// needs (`Uncertainty`). Kept only when a scene asks for uncertainty. Every sum is the whole
+/// (`Uncertainty`) and a scenario's class means (`Scenario`) need. Kept only when a scene asks
+/// for either. Every sum is the whole
 /// quantized contribution of a pixel's share (inside + outside the red line), so the classes
 /// of a unit add up exactly to the unit's totals.
 public struct ClassSums: Sendable, Equatable {
@@ -7,6 +8,8 @@ public struct ClassSums: Sendable, Equatable {
         /// Σ NPP · area and Σ Rh · area (fixed-point, as `ZoneTotals`), over pixels with valid fluxes.
         public var npp: Int128 = 0
         public var rh: Int128 = 0
+        /// The area those flux sums cover (m², fixed-point).
+        public var fluxArea: Int128 = 0
         /// Σ C_total · area, and the area it covers (m², fixed-point).
         public var carbon: Int128 = 0
         public var carbonArea: Int128 = 0
@@ -18,6 +21,7 @@ public struct ClassSums: Sendable, Equatable {
         mutating func merge(_ o: Totals) {
             npp += o.npp
             rh += o.rh
+            fluxArea += o.fluxArea
             carbon += o.carbon
             carbonArea += o.carbonArea
             tableArea += o.tableArea
@@ -43,7 +47,7 @@ public struct ClassSums: Sendable, Equatable {
     }
 }
 
-/// Sums travel as decimal strings (exact for any Int128), five per entry, unit-major.
+/// Sums travel as decimal strings (exact for any Int128), six per entry, unit-major.
 extension ClassSums: Codable {
     enum CodingKeys: String, CodingKey { case units, classes, sums }
 
@@ -52,8 +56,8 @@ extension ClassSums: Codable {
         units = try c.decode(Int.self, forKey: .units)
         classes = try c.decode(Int.self, forKey: .classes)
         let text = try c.decode([String].self, forKey: .sums)
-        guard units >= 0, classes >= 0, text.count == units * classes * 5 else {
-            throw DecodingError.dataCorruptedError(forKey: .sums, in: c, debugDescription: "expected \(units * classes * 5) sums, got \(text.count)")
+        guard units >= 0, classes >= 0, text.count == units * classes * 6 else {
+            throw DecodingError.dataCorruptedError(forKey: .sums, in: c, debugDescription: "expected \(units * classes * 6) sums, got \(text.count)")
         }
         var v: [Int128] = []
         v.reserveCapacity(text.count)
@@ -63,7 +67,7 @@ extension ClassSums: Codable {
         }
         totals = (0..<(units * classes)).map { i in
             var t = Totals()
-            (t.npp, t.rh, t.carbon, t.carbonArea, t.tableArea) = (v[5 * i], v[5 * i + 1], v[5 * i + 2], v[5 * i + 3], v[5 * i + 4])
+            (t.npp, t.rh, t.fluxArea, t.carbon, t.carbonArea, t.tableArea) = (v[6 * i], v[6 * i + 1], v[6 * i + 2], v[6 * i + 3], v[6 * i + 4], v[6 * i + 5])
             return t
         }
     }
@@ -72,6 +76,6 @@ extension ClassSums: Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(units, forKey: .units)
         try c.encode(classes, forKey: .classes)
-        try c.encode(totals.flatMap { [$0.npp, $0.rh, $0.carbon, $0.carbonArea, $0.tableArea].map { String($0) } }, forKey: .sums)
+        try c.encode(totals.flatMap { [$0.npp, $0.rh, $0.fluxArea, $0.carbon, $0.carbonArea, $0.tableArea].map { String($0) } }, forKey: .sums)
     }
 }

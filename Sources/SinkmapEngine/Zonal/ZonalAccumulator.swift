@@ -7,11 +7,22 @@ public struct ZonalAccumulator: Sendable, Equatable, Codable {
     public var leftOut = LeftOut()
     /// Per (unit, class) sums, when uncertainty is asked for (`classes` > 0).
     public private(set) var classSums: ClassSums?
+    /// The scenario's sums, when the scene has one.
+    public internal(set) var scenario: ScenarioSums?
 
-    public init(layout: SlotLayout, classes: Int = 0) {
+    public init(layout: SlotLayout, classes: Int = 0, scenario: Bool = false) {
         self.layout = layout
         slots = [ZoneTotals](repeating: ZoneTotals(), count: layout.count)
         if classes > 0 { classSums = ClassSums(units: layout.units, classes: classes) }
+        if scenario { self.scenario = ScenarioSums(slots: layout.count) }
+    }
+
+    /// Sums already made (a scenario's, completed).
+    init(layout: SlotLayout, slots: [ZoneTotals], leftOut: LeftOut) {
+        precondition(slots.count == layout.count)
+        self.layout = layout
+        self.slots = slots
+        self.leftOut = leftOut
     }
 
     public subscript(slot slot: Int) -> ZoneTotals { slots[slot] }
@@ -22,6 +33,8 @@ public struct ZonalAccumulator: Sendable, Equatable, Codable {
         leftOut.merge(o.leftOut)
         precondition((classSums == nil) == (o.classSums == nil), "partials with and without class sums")
         if let c = o.classSums { classSums!.merge(c) }
+        precondition((scenario == nil) == (o.scenario == nil), "partials with and without a scenario")
+        if let sc = o.scenario { scenario!.merge(sc) }
     }
 
     /// A boundary pixel's share of a unit: tile pixel index, unit index, weight (of `ZoneCoverage.one`).
@@ -88,6 +101,47 @@ public struct ZonalAccumulator: Sendable, Equatable, Codable {
         leftOut.outsideZones += adder.outside
         leftOut.nepMissing += adder.missing
         leftOut.implausibleValues += adder.implausible
+    }
+}
+
+extension ZonalAccumulator {
+    /// Adds a tile to the scenario's sums (see `ScenarioSums`, `ScenarioTile`): the scenario's
+    /// planes into its slots, with the same zones, shares and red line as the base, and each share
+    /// of a converted pixel (base class ≠ `altClass`) into its class pair.
+    mutating func addScenario(width: Int, rows: Int, row0: Int, rowArea: UnsafePointer<Double>,
+                              baseClass: UnsafePointer<Int32>, altClass: UnsafePointer<Int32>, classEcosystem: UnsafePointer<Int32>,
+                              zone: UnsafePointer<UInt32>, shares: UnsafeBufferPointer<Share>, redline: UnsafePointer<UInt32>?,
+                              npp: UnsafePointer<Float>, rh: UnsafePointer<Float>, carbon: UnsafePointer<Float>) {
+        guard var sc = scenario else { return }
+        scenario = nil  // `sc` holds the only reference: no copy below
+        var acc = ZonalAccumulator(layout: layout)
+        swap(&acc.slots, &sc.slots)
+        acc.leftOut = sc.leftOut
+        acc.add(width: width, rows: rows, row0: row0, rowArea: rowArea, classIndex: altClass, classEcosystem: classEcosystem,
+                zone: zone, shares: shares, redline: redline, npp: npp, rh: rh, carbon: carbon)
+        swap(&acc.slots, &sc.slots)
+        sc.leftOut = acc.leftOut
+        func converted(_ i: Int, unit: Int, weight: UInt32, area: Double) {
+            let from = baseClass[i], to = altClass[i]
+            if from != to { sc.addConverted(unit: unit, from: from, to: to, area: area, weight: weight, red: redline?[i] ?? 0) }
+        }
+        for r in 0..<rows {
+            let area = rowArea[row0 + r]
+            for c in 0..<width {
+                let i = r * width + c, z = zone[i]
+                if z != 0 && z != ZoneCoverage.partialMark { converted(i, unit: Int(z) - 1, weight: ZoneCoverage.one, area: area) }
+            }
+        }
+        for share in shares {
+            let i = Int(share.pixel)
+            converted(i, unit: Int(share.unit), weight: share.weight, area: rowArea[row0 + i / width])
+        }
+        scenario = sc
+    }
+
+    /// Adds `t` to slot `slot` (a scenario's converted fluxes, filled in once the means are known).
+    mutating func addTotals(_ t: ZoneTotals, slot: Int) {
+        slots[slot].merge(t)
     }
 }
 
@@ -160,6 +214,7 @@ struct PixelAdder {
             if let c = classes {
                 c.totals[unit * c.count + Int(k)].npp += qn.inside + qn.outside
                 c.totals[unit * c.count + Int(k)].rh += qh.inside + qh.outside
+                c.totals[unit * c.count + Int(k)].fluxArea += a.inside + a.outside
             }
         } else {
             missing += 1
