@@ -140,7 +140,7 @@ public enum Engine {
         let inputs = try context.checksums()
         let elapsed = timings.map(\.1).reduce(0, +)
         timings.append(("total", elapsed + clock.lap()))
-        let warnings = scene.warnings + Warnings.of(sums.leftOut, rolled: rolled, hierarchy: scene.zones)
+        let warnings = scene.warnings + Warnings.of(sums.leftOut, rolled: rolled, hierarchy: scene.zones) + Scenario.warnings(sums, table: scene.table)
         let report = RunReport(outDir: out.final, total: total, leftOut: sums.leftOut, tiles: plan.tiles.count,
                                tileSize: plan.tileSize, timings: timings, warnings: warnings)
         // Checksums of every output written so far (all but the summary itself).
