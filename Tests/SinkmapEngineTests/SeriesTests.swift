@@ -32,6 +32,14 @@ import TestSupport
                     #expect(got == expected, "\(out)/\(year)/\(f) differs from run's")
                 }
             }
+            // onemap.gpkg: the same layers, features and attributes (its bytes hold GDAL's
+            // last_change timestamps, which differ between any two runs).
+            let expected = try runProcess("/usr/bin/ogrinfo", ["-al", "-q", run + "/onemap.gpkg"])
+            #expect(expected.status == 0 && expected.stdout.contains("OGRFeature"))
+            for out in ["out", "out-template"] {
+                let got = try runProcess("/usr/bin/ogrinfo", ["-al", "-q", dir.file("\(out)/\(year)/onemap.gpkg")])
+                #expect(got.stdout == expected.stdout, "\(out)/\(year)/onemap.gpkg content differs from run's")
+            }
         }
         for out in ["out", "out-template"] {
             let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("\(out)/summary.json")))) as? [String: Any])
@@ -186,5 +194,14 @@ import TestSupport
             for w in words { #expect(r.stderr.contains(w), "\(file): '\(w)' in \(r.stderr)") }
             #expect(!FileManager.default.fileExists(atPath: out))
         }
+        // An existing DIR: refused without --overwrite, replaced with it.
+        let out = dir.file("out")
+        try series(dir.file("series.yaml"), out)
+        let again = try sinkmap("series", dir.file("series.yaml"), "--out", out, "--quiet")
+        #expect(again.status == 1 && again.stderr.contains("already exists (use --overwrite to replace it)"), "\(again.stderr)")
+        let replaced = try sinkmap("series", dir.file("series-template.yaml"), "--out", out, "--quiet", "--overwrite")
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        let summary = try String(contentsOfFile: out + "/summary.json", encoding: .utf8)
+        #expect(summary.contains("series-template.yaml"))
     }
 }
