@@ -158,6 +158,8 @@ import TestSupport
             // A server that is not there: GDAL's (libpq's) message on one line, the password hidden.
             (["ledger", "append", dir.file("hydro"), "--year", "2020", "--to", "PG:dbname=x host=/nonexistent-sinkmap password=secret"],
              ["password=***", "PQconnectdb failed", "/nonexistent-sinkmap"]),
+            (["ledger", "show", "PG:dbname=x host=/nonexistent-sinkmap password=secret"],
+             ["password=***", "PQconnectdb failed", "/nonexistent-sinkmap"]),
         ]
         for (arguments, words) in cases {
             let r = try runProcess(Repo.sinkmap, arguments)

@@ -24,11 +24,43 @@ extension VectorWriter {
 
     /// Runs a query that returns rows (SELECT).
     public func query(_ sql: String) throws -> QueryResult {
-        let h = try openHandle("query")
+        try GDAL.query(try openHandle("query"), sql, path: path)
+    }
+
+    /// Runs a statement that returns no rows (CREATE VIEW, ...); a failure throws GDAL's message.
+    public func execute(_ sql: String) throws {
+        let h = try openHandle("execute SQL")
+        let result = try GDAL.checkLastError("execute SQL", path: path) { GDALDatasetExecuteSQL(h, sql, nil, nil) }
+        if let result { GDALDatasetReleaseResultSet(h, result) }
+    }
+}
+
+/// Queries of a dataset opened read-only (a reviewer's role may not write).
+extension VectorDataset {
+    /// Runs a query that returns rows (SELECT), in the data source's own SQL dialect.
+    public func query(_ sql: String) throws -> QueryResult {
+        try GDAL.query(handle, sql, path: path)
+    }
+
+    /// Whether the dataset has a layer (table) of that name.
+    public func hasLayer(_ name: String) -> Bool {
+        CPLErrorReset()
+        return GDALDatasetGetLayerByName(handle, name) != nil
+    }
+}
+
+extension VectorLayer {
+    /// The name of the layer's feature-id column ("fid" in a GeoPackage, "ogc_fid" in PostGIS).
+    public var fidColumn: String { String(cString: OGR_L_GetFIDColumn(handle)) }
+}
+
+extension GDAL {
+    /// The rows of `sql` run on `dataset` (GDALDatasetExecuteSQL), its result set released.
+    static func query(_ dataset: GDALDatasetH, _ sql: String, path: String) throws -> QueryResult {
         let result = try GDAL.make("query", path: path, fallback: "the query returned no result set: \(sql)") {
-            GDALDatasetExecuteSQL(h, sql, nil, nil)
+            GDALDatasetExecuteSQL(dataset, sql, nil, nil)
         }
-        defer { GDALDatasetReleaseResultSet(h, result) }
+        defer { GDALDatasetReleaseResultSet(dataset, result) }
         let defn = OGR_L_GetLayerDefn(result)
         let count = Int32(OGR_FD_GetFieldCount(defn))
         let columns = (0..<count).map { String(cString: OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, $0))) }
@@ -41,12 +73,5 @@ extension VectorWriter {
             })
         }
         return QueryResult(columns: columns, rows: rows)
-    }
-
-    /// Runs a statement that returns no rows (CREATE VIEW, ...); a failure throws GDAL's message.
-    public func execute(_ sql: String) throws {
-        let h = try openHandle("execute SQL")
-        let result = try GDAL.checkLastError("execute SQL", path: path) { GDALDatasetExecuteSQL(h, sql, nil, nil) }
-        if let result { GDALDatasetReleaseResultSet(h, result) }
     }
 }

@@ -123,28 +123,39 @@ public final class CarbonLedger {
         return .appended(rows: zonal.rows.count, runID: runID)
     }
 
+    /// The ledger opened read-only, for reading the figures (a reviewer's role may not write).
+    func reader() throws -> (VectorDataset, VectorLayer) {
+        let d: VectorDataset
+        do {
+            d = try VectorDataset(path: target)
+        } catch var e as GDALError {
+            e.path = connection  // the password hidden
+            throw e
+        }
+        guard d.hasLayer(Self.table) else {
+            throw Refused(description: "\(connection): holds no carbon ledger (no table \(Self.table)); append a run first")
+        }
+        return (d, try d.layer(Self.table))
+    }
+
     /// The current figures (rows of the runs nobody supersedes), optionally of one unit id
     /// (at any level) and one year, in year and recording order.
     public func current(unit: String? = nil, year: Int? = nil) throws -> QueryResult {
-        let db = try self.db
-        guard let layer = try db.layer(named: Self.table) else {
-            throw Refused(description: "\(connection): holds no carbon ledger (no table \(Self.table)); append a run first")
-        }
+        let (d, layer) = try reader()
         var conditions = [Self.currentCondition]
         if let unit { conditions.append("c.unit_id = \(Self.literal(unit))") }
         if let year { conditions.append("c.year = \(year)") }
         let columns = Self.columns.map { "c.\"\($0)\"" }.joined(separator: ", ")
         let fid = layer.fidColumn.isEmpty ? "" : ", c.\"\(layer.fidColumn)\""
-        return try db.query("SELECT \(columns) FROM \(Self.table) c WHERE \(conditions.joined(separator: " AND ")) ORDER BY c.year\(fid)")
+        return try d.query("SELECT \(columns) FROM \(Self.table) c WHERE \(conditions.joined(separator: " AND ")) ORDER BY c.year\(fid)")
     }
 
     /// Every row ever recorded (restated ones included), in recording order.
     public func history() throws -> QueryResult {
-        let db = try self.db
-        guard let layer = try db.layer(named: Self.table) else { return QueryResult(columns: Self.columns, rows: []) }
+        let (d, layer) = try reader()
         let columns = Self.columns.map { "c.\"\($0)\"" }.joined(separator: ", ")
         let fid = layer.fidColumn.isEmpty ? "" : " ORDER BY c.\"\(layer.fidColumn)\""
-        return try db.query("SELECT \(columns) FROM \(Self.table) c\(fid)")
+        return try d.query("SELECT \(columns) FROM \(Self.table) c\(fid)")
     }
 
     /// A query result as CSV.
