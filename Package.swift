@@ -47,7 +47,7 @@ let package = Package(
 
         // Benchmarks (release builds): kernel throughput; the I/O floor of a scene.
         .executableTarget(name: "KernelBench", dependencies: ["SinkmapKernels", "TestSupport"], path: "Benchmarks/KernelBench"),
-        .executableTarget(name: "IOFloorBench", dependencies: ["GDALKit", "SinkmapScene", "SinkmapEngine"], path: "Benchmarks/IOFloor"),
+        .executableTarget(name: "IOFloorBench", dependencies: ["GDALKit", "SinkmapGrid", "SinkmapScene", "SinkmapEngine"], path: "Benchmarks/IOFloor"),
 
         // Tests: a support library that builds small rasters and polygon files, then one
         // test target per layer; the engine tests include the end-to-end runs.

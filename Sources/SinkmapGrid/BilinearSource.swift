@@ -47,15 +47,14 @@ public struct BilinearSource: RasterSource {
         let values = scratch.sourceValues(count: m * all.count)
         try dataset.readPlanes(bands: all, window: src, into: values)
         let unified = unifiedNodata(values, m, scratch)
-        for (k, band) in bands.enumerated() {
-            let nd = bandNodata[band - 1]
-            let plane = UnsafePointer(values + (band - 1) * m)
-            let out = buffer + k * n
-            if let nd {
-                BilinearSource.interpolate(plane, nodata: Float(nd), weights, unified, n, src.width, into: out)
-            } else {
-                BilinearSource.interpolate(plane, weights, unified, n, src.width, into: out)
+        let k = bands.count
+        try withUnsafeTemporaryAllocation(of: BandPlane.self, capacity: k) { planes in
+            for (i, band) in bands.enumerated() {
+                let nd = bandNodata[band - 1].map { Float($0) }
+                planes[i] = BandPlane(values: UnsafePointer(values + (band - 1) * m), out: buffer + i * n,
+                                      mode: nd == nil ? 0 : nd!.isNaN ? 2 : 1, nodata: nd ?? 0)
             }
+            BilinearSource.interpolate(UnsafePointer(planes.baseAddress!), k, weights, unified, n, src.width)
         }
     }
 
@@ -76,29 +75,52 @@ public struct BilinearSource: RasterSource {
         return UnsafePointer(u)
     }
 
-    /// A band with a nodata value: GDAL's masked bilinear (valid neighbours only, renormalised).
-    /// A pixel with a nodata neighbour is computed from its exact coordinate (see
-    /// `BilinearWeights.exact`), where the renormalisation would magnify the lattice's error.
-    static func interpolate(_ v: UnsafePointer<Float>, nodata: Float, _ w: BilinearWeights, _ unified: UnsafePointer<Bool>?,
-                            _ n: Int, _ sw: Int, into out: UnsafeMutablePointer<Float>) {
-        let ndIsNaN = nodata.isNaN
+    /// One band being interpolated: its source plane, its output plane, and its nodata
+    /// (mode 0: none, 1: the value `nodata`, 2: NaN).
+    struct BandPlane {
+        var values: UnsafePointer<Float>
+        var out: UnsafeMutablePointer<Float>
+        var mode: UInt8
+        var nodata: Float
+    }
+
+    /// Every band of one read, pixel by pixel (a pixel's weights are loaded once for all its
+    /// bands). A pixel whose four neighbours are valid gets Σ w·v / Σ w over the neighbours
+    /// inside the source (the reciprocal is applied, within a Double ulp of GDAL's division).
+    /// A pixel with a nodata neighbour takes GDAL's masked path from its exact coordinate
+    /// (see `BilinearWeights.exact`), where the renormalisation would magnify the lattice's
+    /// error. A band without nodata is unmasked, as in GDAL: a NaN value spreads.
+    static func interpolate(_ planes: UnsafePointer<BandPlane>, _ k: Int, _ w: BilinearWeights, _ unified: UnsafePointer<Bool>?,
+                            _ n: Int, _ sw: Int) {
         for p in 0..<n {
             let b = w.base[p]
             if b < 0 || (unified?[w.holding[p]] ?? false) {
-                out[p] = .nan
+                for i in 0..<k { planes[i].out[p] = .nan }
                 continue
             }
-            var r = masked(v, ndIsNaN, nodata, b, w.rx[p], w.ry[p], w.edges[p], sw)
-            if r.complete {
-                out[p] = r.value
-                continue
+            let b1 = b + w.o1[p], b2 = b + w.o2[p], b3 = b + w.o3[p]
+            let a0 = w.w0[p], a1 = w.w1[p], a2 = w.w2[p], a3 = w.w3[p], s = w.scale[p]
+            for i in 0..<k {
+                let band = planes[i], v = band.values
+                let x0 = v[b], x1 = v[b1], x2 = v[b2], x3 = v[b3]
+                if band.mode != 0 {
+                    let nd = band.nodata
+                    let hole = band.mode == 1 ? (x0 == nd || x1 == nd || x2 == nd || x3 == nd)
+                                              : (x0.isNaN || x1.isNaN || x2.isNaN || x3.isNaN)
+                    if hole {
+                        let e = w.exact(p) ?? (b, w.rx[p], w.ry[p], w.edges[p])
+                        band.out[p] = masked(v, band.mode == 2, nd, e.base, e.rx, e.ry, e.edges, sw).value
+                        continue
+                    }
+                }
+                let acc = Double(x0) * a0 + Double(x1) * a1 + Double(x2) * a2 + Double(x3) * a3
+                band.out[p] = Float(acc * s)
             }
-            if let e = w.exact(p) { r = masked(v, ndIsNaN, nodata, e.base, e.rx, e.ry, e.edges, sw) }
-            out[p] = r.value
         }
     }
 
-    /// GDAL's masked 4-sample bilinear at one pixel; `complete` when no existing neighbour is nodata.
+    /// GDAL's masked 4-sample bilinear at one pixel (valid neighbours only, renormalised);
+    /// `complete` when no neighbour inside the source is nodata.
     @inline(__always)
     static func masked(_ v: UnsafePointer<Float>, _ ndIsNaN: Bool, _ nodata: Float, _ b: Int, _ rx: Double, _ ry: Double,
                        _ e: UInt8, _ sw: Int) -> (value: Float, complete: Bool) {
@@ -119,31 +141,6 @@ public struct BilinearSource: RasterSource {
         if div == 1 { return (Float(acc), complete) }
         if div < 1e-5 { return (.nan, complete) }
         return (Float(acc / div), complete)
-    }
-
-    /// A band without nodata: GDAL's unmasked bilinear (a NaN value spreads to its neighbours).
-    static func interpolate(_ v: UnsafePointer<Float>, _ w: BilinearWeights, _ unified: UnsafePointer<Bool>?,
-                            _ n: Int, _ sw: Int, into out: UnsafeMutablePointer<Float>) {
-        for p in 0..<n {
-            let b = w.base[p]
-            if b < 0 || (unified?[w.holding[p]] ?? false) {
-                out[p] = .nan
-                continue
-            }
-            let rx = w.rx[p], ry = w.ry[p]
-            if w.edges[p] == BilinearWeights.interior {
-                let top = Double(v[b]) * rx + Double(v[b + 1]) * (1 - rx)
-                let bottom = Double(v[b + sw]) * rx + Double(v[b + sw + 1]) * (1 - rx)
-                out[p] = Float(top * ry + bottom * (1 - ry))
-                continue
-            }
-            let right = w.edges[p] & BilinearWeights.rightExists != 0, below = w.edges[p] & BilinearWeights.bottomExists != 0
-            var acc = Double(v[b]) * rx * ry, div = rx * ry
-            if right { acc += Double(v[b + 1]) * (1 - rx) * ry; div += (1 - rx) * ry }
-            if below { acc += Double(v[b + sw]) * rx * (1 - ry); div += rx * (1 - ry) }
-            if right && below { acc += Double(v[b + sw + 1]) * (1 - rx) * (1 - ry); div += (1 - rx) * (1 - ry) }
-            out[p] = div < 1e-5 ? .nan : Float(div == 1 ? acc : acc / div)
-        }
     }
 }
 

@@ -29,6 +29,12 @@ final class BilinearWeights {
     private(set) var rx, ry: UnsafeMutablePointer<Double>
     /// Bit 0: the right column exists; bit 1: the bottom row exists.
     private(set) var edges: UnsafeMutablePointer<UInt8>
+    /// The four neighbours as offsets from `base` (0 for one beyond the source's edge) and
+    /// their weights (0 beyond the edge): top-left, top-right, bottom-left, bottom-right.
+    private(set) var o1, o2, o3: UnsafeMutablePointer<Int>
+    private(set) var w0, w1, w2, w3: UnsafeMutablePointer<Double>
+    /// 1 / Σ weights of the neighbours inside the source (1 when that sum is 1).
+    private(set) var scale: UnsafeMutablePointer<Double>
     private var cx, cy: UnsafeMutablePointer<Double>
     /// Per pixel: 0 exact weights not computed, 1 computed, 2 not available.
     private var exactState: UnsafeMutablePointer<UInt8>
@@ -53,6 +59,14 @@ final class BilinearWeights {
         exactRx = .allocate(capacity: 0)
         exactRy = .allocate(capacity: 0)
         exactEdges = .allocate(capacity: 0)
+        o1 = .allocate(capacity: 0)
+        o2 = .allocate(capacity: 0)
+        o3 = .allocate(capacity: 0)
+        w0 = .allocate(capacity: 0)
+        w1 = .allocate(capacity: 0)
+        w2 = .allocate(capacity: 0)
+        w3 = .allocate(capacity: 0)
+        scale = .allocate(capacity: 0)
     }
 
     deinit { release() }
@@ -70,6 +84,14 @@ final class BilinearWeights {
         exactRx.deallocate()
         exactRy.deallocate()
         exactEdges.deallocate()
+        o1.deallocate()
+        o2.deallocate()
+        o3.deallocate()
+        w0.deallocate()
+        w1.deallocate()
+        w2.deallocate()
+        w3.deallocate()
+        scale.deallocate()
     }
 
     /// Grows the buffers (only when a larger window than any before is asked for).
@@ -88,6 +110,14 @@ final class BilinearWeights {
         exactRx = .allocate(capacity: n)
         exactRy = .allocate(capacity: n)
         exactEdges = .allocate(capacity: n)
+        o1 = .allocate(capacity: n)
+        o2 = .allocate(capacity: n)
+        o3 = .allocate(capacity: n)
+        w0 = .allocate(capacity: n)
+        w1 = .allocate(capacity: n)
+        w2 = .allocate(capacity: n)
+        w3 = .allocate(capacity: n)
+        scale = .allocate(capacity: n)
         capacity = n
     }
 
@@ -151,6 +181,20 @@ final class BilinearWeights {
             let b = base[p], h = holding[p]
             base[p] = (b / width - s.row) * s.width + (b % width - s.col)
             holding[p] = (h / width - s.row) * s.width + (h % width - s.col)
+            let right = edges[p] & BilinearWeights.rightExists != 0, below = edges[p] & BilinearWeights.bottomExists != 0
+            let x = rx[p], y = ry[p]
+            w0[p] = x * y
+            w1[p] = right ? (1 - x) * y : 0
+            w2[p] = below ? x * (1 - y) : 0
+            w3[p] = right && below ? (1 - x) * (1 - y) : 0
+            o1[p] = right ? 1 : 0
+            o2[p] = below ? s.width : 0
+            o3[p] = right && below ? s.width + 1 : 0
+            var div = w0[p]
+            if right { div += w1[p] }
+            if below { div += w2[p] }
+            if right && below { div += w3[p] }
+            scale[p] = div == 1 ? 1 : 1 / div
         }
     }
 
