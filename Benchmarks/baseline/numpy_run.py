@@ -29,7 +29,9 @@ Design choices
   approximate transformer (tolerance 0.125 px) made values depend on the
   window read (up to 8e-4 relative in Rh between 64-row and whole-raster
   blocks on a test scene), so the tolerance is 1e-9 (0 crashes rasterio 1.4);
-  with it the outputs are bit-identical for any --block-rows.  The
+  with it the outputs are bit-identical for any --block-rows.
+  `--approximate` keeps rasterio's default (0.125 px) instead: the baseline
+  as a user scripts it without thinking about transformers.  The
   warped continuous inputs use a Float64 working/output type with NaN as
   nodata, so scaled Int16 sources are averaged/interpolated on the raw values
   without integer rounding; scale and offset are applied afterwards (they are
@@ -76,6 +78,9 @@ BLOCK_BUDGET = 1024 * 1024
 # WarpedVRT default (0.125 px) lets the approximate transformer make results depend on the
 # window read; 0 crashes rasterio 1.4 (no transformer), so use a negligible positive value.
 TOLERANCE = 1e-9
+# rasterio's default (WarpedVRT and rasterio.warp.reproject): GDAL's approximate transformer,
+# error threshold 0.125 px. Used with --approximate, the baseline as a user scripts it by default.
+DEFAULT_TOLERANCE = 0.125
 ECOSYSTEMS = ["forest", "shrub", "grassland", "wetland", "farmland", "urban", "water", "other"]
 PARAM_COLUMNS = ["code", "name", "ecosystem", "eps_max", "ndvi_min", "ndvi_max", "agb_a",
                  "agb_b", "root_shoot", "c_above", "c_below", "c_soil", "c_dead"]
@@ -425,7 +430,12 @@ def main(argv=None):
     ap.add_argument("--block-rows", type=int, default=0,
                     help="rows per block (default: whole raster if <= 1 Mi pixels, else a multiple of 256 rows ~1 Mi pixels)")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--approximate", action="store_true",
+                    help="rasterio's default approximate warp (tolerance 0.125 px) instead of exact transforms")
     args = ap.parse_args(argv)
+    if args.approximate:
+        global TOLERANCE
+        TOLERANCE = DEFAULT_TOLERANCE
     t0 = time.perf_counter()
 
     scene = load_scene(args.scene)
