@@ -239,6 +239,13 @@ def load_parameters(path):
     for c in PARAM_COLUMNS[3:]:
         empty = np.nan if c in ("agb_a", "agb_b") else 0.0
         t[c] = np.array([float(r[c]) if r[c].strip() != "" else empty for r in rows])
+    # Optional `method` column (SPEC section 6): casa (default) or none (NPP = Rh = NEP = 0
+    # whatever the inputs); `coefficient` is not implemented by sinkmap either.
+    methods = [(r.get("method") or "casa").strip() or "casa" for r in rows]
+    bad = sorted(set(methods) - {"casa", "none"})
+    if bad:
+        die(f"{path}: method {bad[0]} is not supported by the baseline")
+    t["no_flux"] = np.array([m == "none" for m in methods])
     return t
 
 
@@ -543,7 +550,8 @@ def main(argv=None):
                 left_out[uu] = left_out.get(uu, 0) + cc
         monthly_ok = (np.isfinite(ndvi).all(0) & np.isfinite(tt).all(0) & np.isfinite(pp).all(0)
                       & np.isfinite(sol).all(0) & (pp >= 0).all(0))
-        sel = known & monthly_ok
+        no_flux = known & params["no_flux"][idx]
+        sel = known & monthly_ok & ~no_flux
         ci = idx[sel]
         npp1 = casa.casa(ndvi[:, sel], tt[:, sel], pp[:, sel], sol[:, sel],
                          params["eps_max"][ci], params["ndvi_min"][ci], params["ndvi_max"][ci])
@@ -560,6 +568,8 @@ def main(argv=None):
                            ("agb", known, agb1), ("carbon", known, ctot1)):
             a = np.full((nr, W), NODATA, dtype=np.float32)
             a[mask] = v
+            if k in ("npp", "rh", "nep"):
+                a[no_flux] = 0
             res[k] = (a, mask, v)
         tc = time.perf_counter()
         t_model += tc - tb
@@ -591,7 +601,7 @@ def main(argv=None):
         acc["nep"] += np.bincount(ks, weights=(npp1 - rh1) * asel, minlength=nbins)
         acc["carbon"] += np.bincount(kk, weights=ctot1 * ak, minlength=nbins)
         scene_tot["pixels"] += int(known.sum())
-        scene_tot["npp_valid_pixels"] += int(sel.sum())
+        scene_tot["npp_valid_pixels"] += int(sel.sum()) + int(no_flux.sum())
         t_zone += time.perf_counter() - td
         if not args.quiet:
             print(f"  rows {row0 + nr}/{H}", file=sys.stderr)

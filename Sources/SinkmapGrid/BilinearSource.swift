@@ -24,6 +24,13 @@ public struct BilinearSource: RasterSource {
         self.bandNodata = bandNodata
     }
 
+    /// Bytes a worker's `ReadScratch` holds per pixel of its largest tile for each source grid
+    /// (the weights: six Int, eleven Double and three byte planes; `BilinearWeights`).
+    public static let scratchBytesPerPixel = 6 * 8 + 11 * 8 + 3
+
+    /// The id of the lattice (one per source grid and target grid) this source interpolates on.
+    public var latticeID: UInt64 { lattice.id }
+
     public var key: String { "bilinear|" + path + "|" + bandNodata.map { $0.map { "\($0)" } ?? "-" }.joined(separator: ",") }
     public var resamplingDescription: String { "bilinear" }
     public var masksNodata: Bool { true }
