@@ -50,25 +50,28 @@ public struct BilinearSource: RasterSource {
             return
         }
         let m = src.pixelCount
-        let all = Array(1...bandNodata.count)
-        let values = scratch.sourceValues(count: m * all.count)
-        try dataset.readPlanes(bands: all, window: src, into: values)
-        let unified = unifiedNodata(values, m, scratch)
+        // GDAL's unified rule looks at every band of the file, so all are read when it can
+        // apply (every band has a nodata value); otherwise only the bands asked for.
+        let unifiedApplies = bandNodata.allSatisfy { $0 != nil }
+        let read = unifiedApplies ? Array(1...bandNodata.count) : bands
+        let values = scratch.sourceValues(count: m * read.count)
+        try dataset.readPlanes(bands: read, window: src, into: values)
+        let unified = unifiedApplies ? unifiedNodata(values, m, scratch) : nil
         let k = bands.count
         try withUnsafeTemporaryAllocation(of: BandPlane.self, capacity: k) { planes in
             for (i, band) in bands.enumerated() {
                 let nd = bandNodata[band - 1].map { Float($0) }
-                planes[i] = BandPlane(values: UnsafePointer(values + (band - 1) * m), out: buffer + i * n,
+                let plane = unifiedApplies ? band - 1 : i
+                planes[i] = BandPlane(values: UnsafePointer(values + plane * m), out: buffer + i * n,
                                       mode: nd == nil ? 0 : nd!.isNaN ? 2 : 1, nodata: nd ?? 0)
             }
             BilinearSource.interpolate(UnsafePointer(planes.baseAddress!), k, weights, unified, n, src.width)
         }
     }
 
-    /// Per source pixel, whether every band of the file is nodata there (nil when some band
-    /// has no nodata, so no pixel can be).
-    private func unifiedNodata(_ values: UnsafeMutablePointer<Float>, _ m: Int, _ scratch: ReadScratch) -> UnsafePointer<Bool>? {
-        guard bandNodata.allSatisfy({ $0 != nil }) else { return nil }
+    /// Per source pixel, whether every band of the file is nodata there (`values` holds every
+    /// band of the file, each with a nodata value).
+    private func unifiedNodata(_ values: UnsafeMutablePointer<Float>, _ m: Int, _ scratch: ReadScratch) -> UnsafePointer<Bool> {
         let u = scratch.unifiedMask(count: m)
         u.update(repeating: true, count: m)
         for (b, nd) in bandNodata.enumerated() {
