@@ -45,13 +45,13 @@ struct Plausibility {
         }
     }
 
-    func landcover(_ r: AlignedRaster) throws {
-        let v = try sample(r, field: "landcover")
+    func landcover(_ r: AlignedRaster, field: String = "landcover") throws {
+        let v = try sample(r, field: field)
         if let bad = v.first(where: { $0 != $0.rounded() }) {
-            throw refuse("landcover", "\(r.path): land-cover value \(bad) is not a whole number; the land cover must hold class codes")
+            throw refuse(field, "\(r.path): land-cover value \(bad) is not a whole number; the land cover must hold class codes")
         }
         if v.isEmpty {
-            throw refuse("landcover", "\(r.path): every sampled pixel is nodata\(r.nodata.map { " (\($0))" } ?? ""); is it the right file or band?")
+            throw refuse(field, "\(r.path): every sampled pixel is nodata\(r.nodata.map { " (\($0))" } ?? ""); is it the right file or band?")
         }
     }
 

@@ -51,6 +51,11 @@ public struct PreparedScene: Sendable {
     public var inputFiles: [InputFile]
     /// What validation found acceptable but worth saying (e.g. a canopy covering part of the area).
     public var warnings: [String] = []
+    /// The uncertainty table's standard deviations, in the order of `table.classes` (nil
+    /// without an `uncertainty` block).
+    public var parameterSD: [ParameterSD]? = nil
+    /// The scenario's land cover aligned on the grid like `landcover` (nil without a scenario).
+    public var scenarioLandcover: AlignedRaster? = nil
 }
 
 extension PreparedScene {

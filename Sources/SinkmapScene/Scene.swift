@@ -123,6 +123,8 @@ public struct Scene: Sendable {
     public var zones: ZonesSpec
     public var redline: RedlineSpec?
     public var options: ModelOptions
+    /// Uncertainty, valuation and compensation, when the scene asks for them.
+    public var accounting = AccountingOptions()
 
     /// The directory holding the scene file.
     public var directory: String {

@@ -43,6 +43,7 @@ public enum SceneParser {
         try refuseDuplicateKeys(root, at: "", ctx)
         try ctx.allowOnly(root, [
             "name", "grid", "landcover", "parameters", "canopy_height", "periods", "zones", "redline", "models",
+            "uncertainty", "valuation", "compensation", "scenario",
         ], at: "")
 
         let name = try ctx.string(root["name"], "name", optional: true) ?? "scene"
@@ -55,7 +56,8 @@ public enum SceneParser {
         let redline = try root["redline"].map { try parseRedline($0, ctx) }
         let options = try parseModels(root["models"], ctx)
         return Scene(file: file, name: name, grid: grid, landcover: landcover, parameters: parameters,
-                     canopy: canopy, periods: periods, zones: zones, redline: redline, options: options)
+                     canopy: canopy, periods: periods, zones: zones, redline: redline, options: options,
+                     accounting: try parseAccounting(root, zones: zones, ctx))
     }
 
     /// YAML keeps only one of two equal keys of a mapping, silently: refuse them, naming the

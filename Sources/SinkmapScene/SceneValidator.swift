@@ -82,6 +82,7 @@ public enum SceneValidator {
             }
 
             let landcover = try align(scene.landcover, "landcover", .categorical, grid)
+            let scenarioLandcover = try scene.accounting.scenario.map { try align($0.landcover, "scenario.landcover", .categorical, grid) }
             var ndvi: [AlignedNDVI] = []
             var temperature: [AlignedRaster] = [], precipitation: [AlignedRaster] = [], radiation: [AlignedRaster] = []
             for (i, p) in scene.periods.enumerated() {
@@ -122,6 +123,7 @@ public enum SceneValidator {
             }
             let check = Plausibility(refuse: error)
             try check.landcover(landcover)
+            if let r = scenarioLandcover { try check.landcover(r, field: "scenario.landcover") }
             for (i, entry) in ndvi.enumerated() {
                 if case .ndvi(let r) = entry { try check.ndvi(r, field: "periods[\(i)].ndvi") }
             }
@@ -163,12 +165,16 @@ public enum SceneValidator {
                     warnings.append("canopy_height: \(r.path) leaves \(percent(share)) of the accounted area uncovered; carbon there comes from the table's pools")
                 }
             }
-            return PreparedScene(
+            let sd = try parameterSD(table)
+            var prepared = PreparedScene(
                 scene: scene, grid: grid, crsName: srs.name, crsEPSG: srs.epsg, isGeographic: srs.isGeographic,
                 ellipsoid: srs.ellipsoid, landcover: landcover, ndvi: ndvi, temperature: temperature,
                 precipitation: precipitation, radiation: radiation, canopy: canopy, table: table, zones: zones,
                 zonesPath: zonesPath, zonesLayer: scene.zones.layer, zoneShapes: zoneShapes, redlinePath: redlinePath,
                 redlineLayer: scene.redline?.layer, redlineShapes: redlineShapes, inputFiles: inputs, warnings: warnings)
+            prepared.parameterSD = sd
+            prepared.scenarioLandcover = scenarioLandcover
+            return prepared
         }
 
         /// The part of the grid the totals account for: the grid's extent clipped to the
@@ -233,6 +239,21 @@ public enum SceneValidator {
                 return try ParameterTable(csv: text, source: scene.parameters)
             } catch {
                 throw self.error("parameters", "\(error)")
+            }
+        }
+
+        /// The uncertainty table (nil without an `uncertainty` block).
+        func parameterSD(_ table: ParameterTable) throws -> [ParameterSD]? {
+            guard let u = scene.accounting.uncertainty else { return nil }
+            let path = try existing(u.table, "uncertainty.table")
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw error("uncertainty.table", "\(u.table): cannot read the file as UTF-8 text")
+            }
+            note("uncertainty", path)
+            do {
+                return try ParameterSDTable.parse(text, source: u.table, table: table)
+            } catch {
+                throw self.error("uncertainty.table", "\(error)")
             }
         }
 

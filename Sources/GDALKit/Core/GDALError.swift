@@ -86,6 +86,11 @@ public enum GDAL {
         }
     }
 
+    /// A GDAL configuration option (set in the process or the environment), nil when unset.
+    public static func config(_ key: String) -> String? {
+        CPLGetConfigOption(key, nil).map { String(cString: $0) }
+    }
+
     /// Sets a GDAL configuration option (process-wide).
     public static func setConfig(_ key: String, _ value: String?) {
         CPLSetConfigOption(key, value)

@@ -30,7 +30,7 @@ public enum Engine {
                     try Interruption.check()
                     try reader.read(w, leftOut: &accumulator.leftOut)
                     kernel.run(reader, count: w.pixelCount, leftOut: &accumulator.leftOut)
-                    try accumulator.add(w, kernel)
+                    try accumulator.add(w, kernel, canopy: reader.hasCanopy ? UnsafePointer(reader.canopy) : nil)
                     kernel.finishOutputs(count: w.pixelCount)
                     try workspace.sink.write(kernel.outputs, window: w)
                 } catch {
@@ -42,7 +42,7 @@ public enum Engine {
             queue.store(accumulator.partials, worker: wi)
         }
         // Exact integer sums: the merge order does not matter.
-        var sums = ZonalAccumulator(layout: plan.layout)
+        var sums = ZonalAccumulator(layout: plan.layout, classes: scene.classSumCount, scenario: scene.scenarioLandcover != nil)
         for a in queue.results { if let a { sums.merge(a) } }
         return try RunPartials(plan: plan.key, tileCount: plan.tiles.count, tiles: tiles, sums: sums)
     }
@@ -136,6 +136,7 @@ public enum Engine {
         let rows = ZonalTable.rows(rolled: rolled, hierarchy: scene.zones, layout: sums.layout, hasRedline: scene.redlinePath != nil)
         try OutputDirectory.write(ZonalTable.csv(rows), to: out.file("zonal.csv"))
         try OneMapWriter.write(scene, rolled: rolled, rows: rows, to: out.file("onemap.gpkg"))
+        let accounting = try AccountingOutputs.write(sums, rolled: rolled, scene: scene, out: out)
         timings.append(("write_tables", clock.lap()))
         step(rasterNames.count + 1)
 
@@ -143,12 +144,12 @@ public enum Engine {
         let inputs = try context.checksums()
         let elapsed = timings.map(\.1).reduce(0, +)
         timings.append(("total", elapsed + clock.lap()))
-        let warnings = scene.warnings + Warnings.of(sums.leftOut, rolled: rolled, hierarchy: scene.zones)
+        let warnings = scene.warnings + Warnings.of(sums.leftOut, rolled: rolled, hierarchy: scene.zones) + Scenario.warnings(sums, table: scene.table)
         let report = RunReport(outDir: out.final, total: total, leftOut: sums.leftOut, tiles: plan.tiles.count,
                                tileSize: plan.tileSize, timings: timings, warnings: warnings)
         // Checksums of every output written so far (all but the summary itself).
         var outputs: [Summary.OutputFile] = []
-        for name in rasterNames.map({ "\($0).tif" }) + ["zonal.csv", "onemap.gpkg"] {
+        for name in rasterNames.map({ "\($0).tif" }) + ["zonal.csv", "onemap.gpkg"] + accounting {
             let sum = try Checksums.sha256(path: out.file(name))
             outputs.append(Summary.OutputFile(file: name, bytes: sum.bytes, sha256: sum.hex))
         }

@@ -25,23 +25,43 @@ public enum CoverageFractions {
         return scratch.cells
     }
 
-    /// Buffers reused from one polygon to the next (one per thread): the result is in `cells`.
+    /// Buffers reused from one polygon to the next (one per thread): the result of
+    /// `fractions(of:width:height:scratch:)` is in `cells`.
     public struct Scratch {
         public internal(set) var cells: [(cell: Int, fraction: Double)] = []
-        var exact: [Double] = [], carry: [Double] = [], running: [Double] = []
+        var exact: [Double] = [], carry: [Double] = [], running: [Double] = [], row: [Double] = []
         public init() {}
+    }
+
+    /// The part of the grid a polygon's bounding box covers, in cells.
+    public struct Extent: Sendable, Equatable {
+        public var col: Int, row: Int, width: Int, height: Int
     }
 
     /// As `fractions(of:width:height:)`, into `scratch.cells`, reusing its buffers.
     public static func fractions(of polygons: [[[Point]]], width: Int, height: Int, scratch: inout Scratch) {
         scratch.cells.removeAll(keepingCapacity: true)
+        guard let e = accumulate(polygons, width: width, height: height, scratch: &scratch) else { return }
+        var cells = scratch.cells
+        scratch.cells = []
+        scratch.forEachRow(e) { r, f in
+            let rowStart = (e.row + r) * width + e.col
+            for c in 0..<e.width where f[c] > 0 { cells.append((rowStart + c, f[c])) }
+        }
+        scratch.cells = cells
+    }
+
+    /// The first half of the computation: the walk along every ring into `scratch`'s accumulators
+    /// over the polygon's bounding box clipped to the grid, which it returns (nil when the polygon
+    /// misses the grid). `scratch.forEachRow` then yields the fractions row by row.
+    public static func accumulate(_ polygons: [[[Point]]], width: Int, height: Int, scratch: inout Scratch) -> Extent? {
         // Bounding box, in cells, clipped to the grid.
         var lo = Point(.infinity, .infinity), hi = Point(-.infinity, -.infinity)
         for p in polygons { for v in p.first ?? [] { lo = pointwiseMin(lo, v); hi = pointwiseMax(hi, v) } }
-        guard lo.x < hi.x, lo.y < hi.y else { return }
+        guard lo.x < hi.x, lo.y < hi.y else { return nil }
         let c0 = max(0, Int(lo.x.rounded(.down))), c1 = min(width, Int(hi.x.rounded(.up)))
         let r0 = max(0, Int(lo.y.rounded(.down))), r1 = min(height, Int(hi.y.rounded(.up)))
-        guard c0 < c1, r0 < r1 else { return }
+        guard c0 < c1, r0 < r1 else { return nil }
         let bw = c1 - c0, bh = r1 - r0
         // exact[cell]: the piece terms; carry[row][col]: full-height terms (rows 0...bh), summed
         // down each column.
@@ -50,7 +70,6 @@ public enum CoverageFractions {
         }
         reset(&scratch.exact, bw * bh)
         reset(&scratch.carry, bw * (bh + 1))
-        reset(&scratch.running, bw)
         scratch.exact.withUnsafeMutableBufferPointer { e in
             scratch.carry.withUnsafeMutableBufferPointer { f in
                 let box = Box(c0: c0, r0: r0, bw: bw, bh: bh, exact: e.baseAddress!, carry: f.baseAddress!)
@@ -63,22 +82,7 @@ public enum CoverageFractions {
                 }
             }
         }
-        // Row by row (so the cells come out in grid order), with a running sum per column.
-        scratch.exact.withUnsafeBufferPointer { exact in
-            scratch.carry.withUnsafeBufferPointer { carry in
-                scratch.running.withUnsafeMutableBufferPointer { running in
-                    for r in 0..<bh {
-                        let rowStart = (r0 + r) * width + c0
-                        for c in 0..<bw {
-                            running[c] += carry[r * bw + c]
-                            let f = running[c] + exact[r * bw + c]
-                            // Clamp rounding noise; a cell's coverage is in [0, 1].
-                            if f > 1e-12 { scratch.cells.append((rowStart + c, min(f, 1))) }
-                        }
-                    }
-                }
-            }
-        }
+        return Extent(col: c0, row: r0, width: bw, height: bh)
     }
 
     /// Twice the signed area, sign only used: positive for rings clockwise in pixel space
@@ -168,6 +172,35 @@ public enum CoverageFractions {
             exact[row * bw + c] += s * du * (mid - Double(r0 + row))
             carry[c] += s * du
             carry[row * bw + c] -= s * du
+        }
+    }
+}
+
+extension CoverageFractions.Scratch {
+    /// The second half: for each row of `extent` (as `accumulate` returned it, from the top),
+    /// `body(r, f)` with `f[c]` the fraction of cell (extent.col + c, extent.row + r) the polygon
+    /// covers, in [0, 1] (rounding noise of at most 1e-12 is 0, a sum above 1 is 1).
+    public mutating func forEachRow(_ extent: CoverageFractions.Extent,
+                                    _ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) rethrows {
+        let bw = extent.width
+        if running.count < bw { running = [Double](repeating: 0, count: bw); row = running }
+        try exact.withUnsafeBufferPointer { exact in
+            try carry.withUnsafeBufferPointer { carry in
+                try running.withUnsafeMutableBufferPointer { running in
+                    try row.withUnsafeMutableBufferPointer { row in
+                        running.baseAddress!.update(repeating: 0, count: bw)
+                        for r in 0..<extent.height {
+                            let e = exact.baseAddress! + r * bw, k = carry.baseAddress! + r * bw
+                            for c in 0..<bw {
+                                running[c] += k[c]
+                                let f = running[c] + e[c]
+                                row[c] = f > 1e-12 ? min(f, 1) : 0
+                            }
+                            try body(r, UnsafeBufferPointer(start: row.baseAddress!, count: bw))
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -39,6 +39,10 @@ public struct ZonalStatistics: Sendable {
     public static func compute(raster: String, band: Int, zones: String, layer layerName: String?, idField: String?,
                                threads: Int, coverage: Coverage = .exact) throws -> ZonalStatistics {
         GDAL.limitCache(megabytes: 64)
+        // Each polygon reads its bounding box once: for an uncompressed GeoTIFF, read it straight
+        // from the file instead of through the block cache (no second copy of every block; less
+        // memory, fewer page faults). No effect on other formats. The user's setting wins.
+        if GDAL.config("GTIFF_DIRECT_IO") == nil { GDAL.setConfig("GTIFF_DIRECT_IO", "YES") }
         let ds = try Dataset(path: raster)
         let info = try ds.bandInfo(band)
         let grid = try ds.grid()
@@ -144,34 +148,16 @@ public struct ZonalStatistics: Sendable {
                 var scratch = CoverageFractions.Scratch()
                 while let k = queue.take() {
                     var stats = BandStats()
-                    if let polygon = polygons[k] {
-                        CoverageFractions.fractions(of: polygon, width: grid.width, height: grid.height, scratch: &scratch)
-                        let cells = scratch.cells
-                        if let first = cells.first, let last = cells.last {
-                            // The rows the polygon covers, whole width of its columns.
-                            // The polygon's columns: from its points (pixel space), clipped to the grid.
-                            var lo = Double.infinity, hi = -Double.infinity
-                            for part in polygon { for p in part.first ?? [] { lo = Swift.min(lo, p.x); hi = Swift.max(hi, p.x) } }
-                            let c0 = Swift.max(0, Int(lo.rounded(.down))), c1 = Swift.min(grid.width, Int(hi.rounded(.up)))
-                            let r0 = first.cell / grid.width, r1 = last.cell / grid.width + 1
-                            let w = Window(col: c0, row: r0, width: c1 - c0, height: r1 - r0)
-                            if values.count < w.pixelCount { values = [Float](repeating: 0, count: w.pixelCount) }
-                            try values.withUnsafeMutableBufferPointer {
-                                try src.read(band: band, window: w, scale: info.scale, offset: info.offset, nodata: info.nodata, into: $0.baseAddress!)
-                            }
-                            // Cells come row by row: walk the rows instead of dividing per cell.
-                            var r = r0, rowStart = r0 * grid.width
-                            for (cell, f) in cells {
-                                while cell >= rowStart + grid.width { r += 1; rowStart += grid.width }
-                                let c = cell - rowStart
-                                let v = values[(r - r0) * w.width + (c - c0)]
-                                if v.isNaN { continue }
-                                stats.count += 1
-                                stats.coverage += f
-                                stats.sum += f * Double(v)
-                                stats.area += f * rowArea[r]
-                                stats.min = Swift.min(stats.min, v)
-                                stats.max = Swift.max(stats.max, v)
+                    if let polygon = polygons[k],
+                       let e = CoverageFractions.accumulate(polygon, width: grid.width, height: grid.height, scratch: &scratch) {
+                        let w = Window(col: e.col, row: e.row, width: e.width, height: e.height)
+                        if values.count < w.pixelCount { values = [Float](repeating: 0, count: w.pixelCount) }
+                        try values.withUnsafeMutableBufferPointer { values in
+                            try src.read(band: band, window: w, scale: info.scale, offset: info.offset, nodata: info.nodata, into: values.baseAddress!)
+                            let base = UnsafeBufferPointer(values)
+                            scratch.forEachRow(e) { r, f in
+                                stats.addRow(fractions: f, values: UnsafeBufferPointer(rebasing: base[(r * e.width)..<((r + 1) * e.width)]),
+                                             pixelArea: rowArea[e.row + r])
                             }
                         }
                     }
@@ -198,5 +184,31 @@ extension BandStats {
         area += a
         min = Swift.min(min, v)
         max = Swift.max(max, v)
+    }
+}
+
+extension BandStats {
+    /// One row of a polygon's bounding box: the cells with a fraction above 0 and a value
+    /// (not NaN) count, weighted by their fraction (branch-free, so the loop vectorizes).
+    @inline(__always)
+    mutating func addRow(fractions f: UnsafeBufferPointer<Double>, values v: UnsafeBufferPointer<Float>, pixelArea: Double) {
+        var n: Int64 = 0, cov = 0.0, s = 0.0
+        var lo = Float.infinity, hi = -Float.infinity
+        for c in 0..<f.count {
+            let x = v[c]
+            let ok = f[c] > 0 && !x.isNaN
+            let w = ok ? f[c] : 0, y = ok ? x : 0
+            n += ok ? 1 : 0
+            cov += w
+            s += w * Double(y)
+            lo = Swift.min(lo, ok ? x : .infinity)
+            hi = Swift.max(hi, ok ? x : -.infinity)
+        }
+        count += n
+        coverage += cov
+        sum += s
+        area += cov * pixelArea
+        min = Swift.min(min, lo)
+        max = Swift.max(max, hi)
     }
 }

@@ -1,12 +1,12 @@
 /// Minimal RFC 4180 CSV reader: comma separated, fields may be double-quoted
 /// (with "" for a quote inside), LF or CRLF line ends. Returns records with the
 /// 1-based line on which each starts. Blank lines are skipped.
-enum CSV {
-    struct Record { var line: Int; var fields: [String] }
+public enum CSV {
+    public struct Record { public var line: Int; public var fields: [String] }
 
-    enum Failure: Error { case unterminatedQuote(line: Int) }
+    public enum Failure: Error { case unterminatedQuote(line: Int) }
 
-    static func parse(_ text: String) throws(Failure) -> [Record] {
+    public static func parse(_ text: String) throws(Failure) -> [Record] {
         var records: [Record] = []
         var fields: [String] = []
         var field = ""

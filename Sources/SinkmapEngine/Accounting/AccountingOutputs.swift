@@ -1,0 +1,29 @@
+import SinkmapScene
+
+/// The accounting tables a scene asks for beyond the one map: `uncertainty.csv`,
+/// `valuation.csv`, `compensation.csv`, `scenario/`. Returns the files written.
+enum AccountingOutputs {
+    static func write(_ sums: ZonalAccumulator, rolled: [[[ZoneTotals]]], scene: PreparedScene, out: OutputDirectory) throws -> [String] {
+        var files: [String] = []
+        let options = scene.scene.accounting
+        if let u = options.uncertainty, let sd = scene.parameterSD, let classSums = sums.classSums {
+            let draws = ParameterDraws(sd: sd, rhScaleSD: u.rhScaleSD, draws: u.draws, seed: u.seed)
+            let text = Uncertainty.csv(classSums, hierarchy: scene.zones, rolled: rolled, table: scene.table, draws: draws)
+            try OutputDirectory.write(text, to: out.file("uncertainty.csv"))
+            files.append("uncertainty.csv")
+        }
+        if let v = options.valuation {
+            try OutputDirectory.write(Valuation.csv(v, hierarchy: scene.zones, rolled: rolled), to: out.file("valuation.csv"))
+            files.append("valuation.csv")
+        }
+        if let c = options.compensation {
+            let text = try Compensation.csv(c, hierarchy: scene.zones, rolled: rolled, layout: sums.layout)
+            try OutputDirectory.write(text, to: out.file("compensation.csv"))
+            files.append("compensation.csv")
+        }
+        if sums.scenario != nil {
+            files += try Scenario.write(sums, baseRolled: rolled, scene: scene, out: out)
+        }
+        return files
+    }
+}
