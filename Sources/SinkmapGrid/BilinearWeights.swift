@@ -44,7 +44,6 @@ final class BilinearWeights {
 
     static let rightExists: UInt8 = 1
     static let bottomExists: UInt8 = 2
-    static let interior: UInt8 = 3
 
     init() {
         base = .allocate(capacity: 0)
