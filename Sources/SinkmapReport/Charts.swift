@@ -19,6 +19,12 @@ enum Charts {
             hi = max(hi, parts.map(\.1).filter { $0 > 0 }.reduce(0, +))
         }
         if hi == lo { hi = lo + 1 }
+        // Ticks at a round step (1, 2 or 5 × 10^k) covering [lo, hi].
+        let raw = (hi - lo) / 4
+        let mag = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? raw
+        lo = (lo / step).rounded(.down) * step
+        hi = (hi / step).rounded(.up) * step
         func x(_ v: Double) -> Double { labelW + (v - lo) / (hi - lo) * barW }
         let legendParts = Array(Set(rows.flatMap { $0.1.map(\.0) })).sorted()
         let stacked = legendParts.count > 1
@@ -40,8 +46,8 @@ enum Charts {
         let axisY = top + Double(rows.count) * rowH
         s += "<line x1=\"\(f(x(0)))\" x2=\"\(f(x(0)))\" y1=\"\(f(top))\" y2=\"\(f(axisY))\" stroke=\"#333\"/>"
         s += "<line x1=\"\(f(labelW))\" x2=\"\(f(labelW + barW))\" y1=\"\(f(axisY))\" y2=\"\(f(axisY))\" stroke=\"#333\"/>"
-        for k in 0...4 {
-            let v = lo + (hi - lo) * Double(k) / 4
+        for k in 0...Int(((hi - lo) / step).rounded()) {
+            let v = lo + step * Double(k)
             s += "<text x=\"\(f(x(v)))\" y=\"\(f(axisY + 16))\" text-anchor=\"middle\" class=\"small\">\(String(format: "%.0f", v))</text>"
         }
         s += "<text x=\"\(f(labelW + barW / 2))\" y=\"\(f(axisY + 32))\" text-anchor=\"middle\" class=\"small\">\(Html.esc(unit))</text>"

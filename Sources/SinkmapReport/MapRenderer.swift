@@ -82,7 +82,7 @@ public struct MapRenderer {
     /// The SVG of one map: the layer, outlines of `outlineLevels` (finest thin, coarser thick),
     /// names of the units of `labelLevel`, a scale bar and the legend.
     public func svg(layer: String, extent requested: Extent? = nil, labelLevel: String?, only: Set<String>? = nil,
-                    maxSide: Int = 640, text: ReportText) throws -> String {
+                    highlight: String? = nil, maxSide: Int = 640, text: ReportText) throws -> String {
         guard let (href, e) = try image(layer: layer, extent: requested ?? fullExtent, maxSide: maxSide) else { return "" }
         let mapH = width * (e.ymax - e.ymin) / (e.xmax - e.xmin)
         let legendH = 58.0
@@ -91,20 +91,17 @@ public struct MapRenderer {
         }
         var s = "<svg class=\"map\" viewBox=\"0 0 \(f(width)) \(f(mapH + legendH))\" role=\"img\" aria-label=\"\(Html.esc(layer))\">"
         s += "<defs><clipPath id=\"clip-\(Html.id(layer))-\(Int(e.xmin))-\(Int(e.ymax))\"><rect width=\"\(f(width))\" height=\"\(f(mapH))\"/></clipPath></defs>"
-        s += "<rect width=\"\(f(width))\" height=\"\(f(mapH))\" fill=\"#fbfbf8\"/>"
+        let hatch = "nodata-\(Html.id(layer))-\(Int(e.xmin))-\(Int(e.ymax))"
+        s += "<defs><pattern id=\"\(hatch)\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fff\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#b5b5b5\" stroke-width=\"1.5\"/></pattern></defs>"
+        s += "<rect width=\"\(f(width))\" height=\"\(f(mapH))\" fill=\"url(#\(hatch))\"/>"
         s += "<image href=\"\(href)\" x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(mapH))\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\"/>"
         s += "<g clip-path=\"url(#clip-\(Html.id(layer))-\(Int(e.xmin))-\(Int(e.ymax)))\" fill=\"none\" stroke-linejoin=\"round\">"
         for (li, level) in run.levels.prefix(2).enumerated() {
             let stroke = li == 0 ? "stroke=\"#555\" stroke-width=\"0.8\"" : "stroke=\"#111\" stroke-width=\"2\""
-            for u in run.shapes[level] ?? [] {
-                var d = ""
-                for poly in u.polygons {
-                    for ring in poly where !ring.isEmpty {
-                        d += "M" + ring.map { let (x, y) = px($0); return "\(f(x)),\(f(y))" }.joined(separator: "L") + "Z"
-                    }
-                }
-                s += "<path d=\"\(d)\" \(stroke)/>"
-            }
+            for u in run.shapes[level] ?? [] { s += "<path d=\"\(path(u, px))\" \(stroke)/>" }
+        }
+        if let highlight, let level = run.levels.dropFirst().first, let u = run.shapes[level]?.first(where: { $0.id == highlight }) {
+            s += "<path d=\"\(path(u, px))\" stroke=\"#d62728\" stroke-width=\"3\"/>"
         }
         s += "</g>"
         if let labelLevel {
@@ -116,8 +113,19 @@ public struct MapRenderer {
             }
         }
         s += scaleBar(extent: e, mapH: mapH, text: text)
-        s += legend(layer: layer, top: mapH + 8, text: text)
+        s += legend(layer: layer, top: mapH + 8, hatch: hatch, text: text)
         return s + "</svg>"
+    }
+
+    /// A unit's outline as SVG path data in map coordinates.
+    func path(_ u: UnitShape, _ px: (SIMD2<Double>) -> (Double, Double)) -> String {
+        var d = ""
+        for poly in u.polygons {
+            for ring in poly where !ring.isEmpty {
+                d += "M" + ring.map { let (x, y) = px($0); return "\(f(x)),\(f(y))" }.joined(separator: "L") + "Z"
+            }
+        }
+        return d
     }
 
     func scaleBar(extent e: Extent, mapH: Double, text: ReportText) -> String {
@@ -139,16 +147,18 @@ public struct MapRenderer {
             + "<text x=\"\(f(x + barW))\" y=\"\(f(y - 9))\" class=\"small\" text-anchor=\"end\">\(label)</text></g>"
     }
 
-    func legend(layer: String, top: Double, text: ReportText) -> String {
+    func legend(layer: String, top: Double, hatch: String, text: ReportText) -> String {
+        let nodata = "<rect x=\"\(f(width - 100))\" y=\"\(f(top))\" width=\"18\" height=\"14\" fill=\"url(#\(hatch))\" stroke=\"#888\"/>"
+            + "<text x=\"\(f(width - 76))\" y=\"\(f(top + 12))\">\(Html.esc(text["no_data"]))</text>"
         if layer == "nep-missing" {
             return "<g class=\"legend\"><rect x=\"0\" y=\"\(f(top))\" width=\"18\" height=\"14\" fill=\"#d62728\"/>"
                 + "<text x=\"24\" y=\"\(f(top + 12))\">\(Html.esc(text["nep_missing_legend"]))</text>"
                 + "<rect x=\"300\" y=\"\(f(top))\" width=\"18\" height=\"14\" fill=\"#e1e1e1\"/>"
-                + "<text x=\"324\" y=\"\(f(top + 12))\">\(Html.esc(text["nep_present_legend"]))</text></g>"
+                + "<text x=\"324\" y=\"\(f(top + 12))\">\(Html.esc(text["nep_present_legend"]))</text>\(nodata)</g>"
         }
         guard let style = try? LayerStyle.read(layer: layer, path: run.path + "/\(layer).tif") else { return "" }
         let lo = style.stops.first!.value, hi = style.stops.last!.value
-        let barW = width * 0.6, x0 = 0.0
+        let barW = width * 0.55, x0 = 24.0
         let gid = "ramp-\(Html.id(layer))-\(Int(top))"
         var s = "<g class=\"legend\"><defs><linearGradient id=\"\(gid)\">"
         for st in style.stops { s += "<stop offset=\"\(f((st.value - lo) / (hi - lo)))\" stop-color=\"\(st.hex)\"/>" }
@@ -158,7 +168,7 @@ public struct MapRenderer {
             s += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top + 14))\" y2=\"\(f(top + 19))\" stroke=\"#444\"/>"
             s += "<text x=\"\(f(x))\" y=\"\(f(top + 31))\" text-anchor=\"middle\" class=\"small\">\(LayerStyle.label(st.value))</text>"
         }
-        s += "<text x=\"\(f(barW + 16))\" y=\"\(f(top + 12))\">\(Html.esc(style.unit))</text></g>"
+        s += "<text x=\"\(f(x0 + barW + 16))\" y=\"\(f(top + 12))\">\(Html.esc(style.unit))</text>\(nodata)</g>"
         return s
     }
 }

@@ -30,12 +30,14 @@ enum ReportAssets {
     ul.suggest li { margin: 4px 0; }
     .atlas { break-before: page; page-break-before: always; }
     .atlas h2 { margin-top: 0; }
-    .atlas svg.map { max-height: 150mm; }
+    .atlas svg.map { max-height: 165mm; }
+    table.facts th { cursor: default; width: 22%; background: #f4f7f6; }
     @page { size: A4; margin: 12mm; }
     @media print {
       body { max-width: none; padding: 0; font-size: 11px; }
       h2 { break-after: avoid; }
       .section { break-before: page; }
+      nav + .section { break-before: auto; }
       .maps { grid-template-columns: 1fr 1fr; }
       table { font-size: 9.5px; }
       th { cursor: default; }

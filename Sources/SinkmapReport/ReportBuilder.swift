@@ -102,8 +102,8 @@ public struct ReportBuilder {
             [text["units_per_level"], run.levels.map { "\($0): \(run.unitRows(level: $0).count)" }.joined(separator: "; ")],
             [text["software"], "\(sm.software.name) \(sm.software.version), GDAL \(sm.software.gdal), \(sm.software.build)"],
         ]
-        rows.append(["run", "\(sm.run.startedUTC) – \(sm.run.finishedUTC), \(sm.run.threads) threads, \(sm.run.tiles) tiles"])
-        var s = Html.table(header: ["", ""], rows: rows)
+        rows.append([text["run"], "\(sm.run.startedUTC) – \(sm.run.finishedUTC), \(sm.run.threads) threads, \(sm.run.tiles) tiles"])
+        var s = "<table class=\"facts\"><tbody>" + rows.map { "<tr><th>\(Html.esc($0[0]))</th><td>\(Html.esc($0[1]))</td></tr>" }.joined() + "</tbody></table>"
         s += "<h3>\(Html.esc(text["inputs"]))</h3>"
         s += "<table class=\"sortable\"><thead><tr><th>\(Html.esc(text["role"]))</th><th>\(Html.esc(text["file"]))</th><th>\(Html.esc(text["bytes"]))</th><th>SHA-256</th></tr></thead><tbody>"
         for i in sm.inputs {

@@ -28,7 +28,7 @@ extension ReportBuilder {
             s += zonalTable(units, splits: false)
             let splits = run.zonal.filter { $0.level == level && !($0.ecosystem == "all" && $0.redline == "all") }
             if !splits.isEmpty {
-                s += "<details><summary>\(Html.esc(text["ecosystem"])) / \(Html.esc(text["redline"])): \(splits.count)</summary>"
+                s += "<details open><summary>\(Html.esc(text["ecosystem"])) / \(Html.esc(text["redline"])): \(splits.count)</summary>"
                 s += zonalTable(splits, splits: true) + "</details>"
             }
         }
@@ -80,6 +80,15 @@ extension ReportBuilder {
         }
         s += "<figure><figcaption>\(Html.esc(text["map_nep-missing"]))</figcaption>"
         s += try maps.svg(layer: "nep-missing", labelLevel: run.levels.first, text: text) + "</figure>"
+        if let level = run.levels.first {
+            let rows = run.unitRows(level: level).map { u -> [String] in
+                let px = value(u, "pixels"), nep = value(u, "pixels_nep")
+                return [u.unitID, u.unitName, u.fields["pixels"] ?? "", u.fields["pixels_nep"] ?? "",
+                        px > 0 ? String(format: "%.1f", 100 * (px - nep) / px) : "", u.fields["lc_missing_ha"] ?? ""]
+            }
+            s += Html.table(header: [text["unit_id"], text["unit_name"], text["pixels"], text["pixels_nep"], text["missing_share"], text["lc_missing_ha"]],
+                            rows: rows, caption: text["where_missing"], numeric: { $0 >= 2 })
+        }
         s += "<h3>\(Html.esc(text["warnings"]))</h3>"
         s += run.summary.warnings.isEmpty ? "<p>\(Html.esc(text["no_warnings"]))</p>"
             : "<ul>" + run.summary.warnings.map { "<li>\(Html.esc($0))</li>" }.joined() + "</ul>"
@@ -150,7 +159,10 @@ extension ReportBuilder {
             let children = level == finest ? [u] : run.unitRows(level: finest).filter { $0.parentID == u.unitID }
             s += "<section class=\"atlas\" data-unit=\"\(Html.esc(u.unitID))\"><h2>\(Html.esc(text["atlas"])): \(Html.esc(u.unitName)) (\(Html.esc(u.unitID)))</h2>"
             if let shape, let extent = maps.extent(of: shape) {
-                s += try maps.svg(layer: "nep", extent: extent, labelLevel: finest, only: Set(children.map(\.unitID)), maxSide: 700, text: text)
+                var atlasMaps = maps
+                atlasMaps.width = 560
+                s += try atlasMaps.svg(layer: "nep", extent: extent, labelLevel: finest, only: Set(children.map(\.unitID)),
+                                       highlight: level == finest ? nil : u.unitID, maxSide: 700, text: text)
             }
             s += zonalTable(children + (level == finest ? [] : [u]), splits: false)
             s += "</section>"
