@@ -64,14 +64,14 @@ public struct LayerStyle: Sendable, Equatable {
     }
 
     /// x rounded up to two significant digits (x > 0).
-    static func niceUp(_ x: Double) -> Double {
+    public static func niceUp(_ x: Double) -> Double {
         guard x > 0 else { return 0 }
         let step = pow(10, floor(log10(x)) - 1)
         return (x / step - 1e-9).rounded(.up) * step
     }
 
     /// x rounded down to two significant digits (x ≥ 0).
-    static func niceDown(_ x: Double) -> Double {
+    public static func niceDown(_ x: Double) -> Double {
         guard x > 0 else { return 0 }
         let step = pow(10, floor(log10(x)) - 1)
         return (x / step + 1e-9).rounded(.down) * step
