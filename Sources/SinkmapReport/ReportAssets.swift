@@ -30,7 +30,7 @@ enum ReportAssets {
     ul.suggest li { margin: 4px 0; }
     .atlas { break-before: page; page-break-before: always; }
     .atlas h2 { margin-top: 0; }
-    .atlas svg.map { max-height: 165mm; }
+    .atlas svg.map { max-height: var(--atlas-map, 165mm); }
     table.facts th { cursor: default; width: 22%; background: #f4f7f6; }
     @page { size: A4; margin: 12mm; }
     @media print {

@@ -159,10 +159,13 @@ extension ReportBuilder {
             let children = level == finest ? [u] : run.unitRows(level: finest).filter { $0.parentID == u.unitID }
             s += "<section class=\"atlas\" data-unit=\"\(Html.esc(u.unitID))\"><h2>\(Html.esc(text["atlas"])): \(Html.esc(u.unitName)) (\(Html.esc(u.unitID)))</h2>"
             if let shape, let extent = maps.extent(of: shape) {
+                // Fewer millimetres of map for more table rows, so a unit keeps to one A4 page.
+                s += "<div style=\"--atlas-map: \(max(70, 165 - 6 * children.count))mm\">"
                 var atlasMaps = maps
                 atlasMaps.width = 560
                 s += try atlasMaps.svg(layer: "nep", extent: extent, labelLevel: finest, only: Set(children.map(\.unitID)),
                                        highlight: level == finest ? nil : u.unitID, maxSide: 700, text: text)
+                s += "</div>"
             }
             s += zonalTable(children + (level == finest ? [] : [u]), splits: false)
             s += "</section>"
