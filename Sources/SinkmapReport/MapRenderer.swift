@@ -157,14 +157,15 @@ public struct MapRenderer {
                 + "<text x=\"324\" y=\"\(f(top + 12))\">\(Html.esc(text["nep_present_legend"]))</text>\(nodata)</g>"
         }
         guard let style = try? LayerStyle.read(layer: layer, path: run.path + "/\(layer).tif") else { return "" }
-        let lo = style.stops.first!.value, hi = style.stops.last!.value
         let barW = width * 0.55, x0 = 24.0
         let gid = "ramp-\(Html.id(layer))-\(Int(top))"
         var s = "<g class=\"legend\"><defs><linearGradient id=\"\(gid)\">"
-        for st in style.stops { s += "<stop offset=\"\(f((st.value - lo) / (hi - lo)))\" stop-color=\"\(st.hex)\"/>" }
+        // Stops evenly spaced: the ramp is piecewise linear between its stops (quantiles).
+        let k = Double(style.stops.count - 1)
+        for (i, st) in style.stops.enumerated() { s += "<stop offset=\"\(f(Double(i) / k))\" stop-color=\"\(st.hex)\"/>" }
         s += "</linearGradient></defs><rect x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(barW))\" height=\"14\" fill=\"url(#\(gid))\" stroke=\"#888\"/>"
-        for st in style.stops {
-            let x = x0 + (st.value - lo) / (hi - lo) * barW
+        for (i, st) in style.stops.enumerated() {
+            let x = x0 + Double(i) / k * barW
             s += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top + 14))\" y2=\"\(f(top + 19))\" stroke=\"#444\"/>"
             s += "<text x=\"\(f(x))\" y=\"\(f(top + 31))\" text-anchor=\"middle\" class=\"small\">\(LayerStyle.label(st.value))</text>"
         }

@@ -122,7 +122,11 @@ import TestSupport
         #expect(LayerStyle.niceUp(1182.02) == 1200 && LayerStyle.niceUp(0.0734) == 0.074 && LayerStyle.niceUp(9.99) == 10)
         #expect(LayerStyle.niceDown(47.5) == 47 && LayerStyle.niceDown(0.0) == 0)
         let s = LayerStyle.make(layer: "npp", title: "t", unit: "u", values: (0...100).map { Float($0) } + [.nan, 1e6])
-        #expect(s.stops.first!.value == 2 && s.stops.last!.value == 99)
+        #expect(s.stops.map(\.value) == [2, 25, 51, 76, 99])  // quantiles of the 102 valid values
+        let flat = LayerStyle.make(layer: "rh", title: "t", unit: "u", values: [Float](repeating: 5, count: 50))
+        #expect(flat.stops.map(\.value) == [5, 5.25, 5.5, 5.75, 6])  // merged quantiles: evenly spaced
+        let nep = LayerStyle.make(layer: "nep", title: "t", unit: "u", values: (-30...1000).map { Float($0) })
+        #expect(nep.stops.map(\.value) == [-980, -490, 0, 490, 980])  // 98th percentile 979, rounded up
         #expect(s.colour(-5) == s.stops[0].rgb && s.colour(1e9) == s.stops[4].rgb && s.colour(.init(s.stops[2].value)) == s.stops[2].rgb)
     }
 }

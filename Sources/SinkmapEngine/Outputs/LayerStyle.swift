@@ -5,8 +5,9 @@ import GDALKit
 /// written beside each COG, so both show the same colours for the same values.
 ///
 /// The ramp is a pure function of the layer and its COG's smallest overview of at least 256
-/// pixels: the 2nd and 98th percentiles of the valid values, rounded outwards to two
-/// significant digits; NEP's ramp is diverging and symmetric about 0 (sink green, source brown).
+/// pixels: stops at the 2nd, 25th, 50th, 75th and 98th percentiles of the valid values (the ends
+/// rounded outwards to two significant digits); NEP's ramp is diverging, linear and symmetric about 0
+/// (sink green, source brown).
 public struct LayerStyle: Sendable, Equatable {
     public struct Stop: Sendable, Equatable {
         public var value: Double
@@ -38,18 +39,27 @@ public struct LayerStyle: Sendable, Equatable {
             valid.isEmpty ? 0 : Double(valid[min(valid.count - 1, Int((Double(valid.count - 1) * p).rounded()))])
         }
         var lo = percentile(0.02), hi = percentile(0.98)
+        let colours = palettes[layer] ?? palettes["npp"]!
+        let n = colours.count
+        var values: [Double]
         if layer == "nep" {
             let m = niceUp(max(abs(lo), abs(hi), 1e-9))
-            (lo, hi) = (-m, m)
+            values = (0..<n).map { -m + 2 * m * Double($0) / Double(n - 1) }
         } else {
+            // Quantile stops (2nd, 25th, 50th, 75th, 98th percentile): the colours follow the
+            // values' distribution, so a layer whose values crowd near one end (Rh, from smooth
+            // climate) is not one colour. Ends rounded outwards to two significant digits, inner
+            // stops to three; evenly spaced between the ends when rounding would merge stops.
             lo = lo < 0 ? -niceUp(-lo) : niceDown(lo)
             hi = hi > 0 ? niceUp(hi) : -niceDown(-hi)
             if hi <= lo { hi = lo + 1 }
+            values = [lo] + (1..<(n - 1)).map { round3(percentile(Double($0) / Double(n - 1))) } + [hi]
+            if !zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) {
+                values = (0..<n).map { lo + (hi - lo) * Double($0) / Double(n - 1) }
+            }
         }
-        let colours = palettes[layer] ?? palettes["npp"]!
         let stops = colours.enumerated().map { i, c in
-            Stop(value: lo + (hi - lo) * Double(i) / Double(colours.count - 1),
-                 rgb: SIMD3(UInt8(c >> 16 & 0xff), UInt8(c >> 8 & 0xff), UInt8(c & 0xff)))
+            Stop(value: values[i], rgb: SIMD3(UInt8(c >> 16 & 0xff), UInt8(c >> 8 & 0xff), UInt8(c & 0xff)))
         }
         return LayerStyle(layer: layer, title: title, unit: unit, stops: stops)
     }
@@ -61,6 +71,13 @@ public struct LayerStyle: Sendable, Equatable {
         let image = try ds.readOverview(band: 1, minSide: overviewSide)
         let band = Engine.rasterNames.firstIndex(of: layer).map { TileKernel.outputBands[$0] }
         return make(layer: layer, title: band?.description ?? info.description, unit: band?.unit ?? "", values: image.values)
+    }
+
+    /// x rounded to three significant digits.
+    static func round3(_ x: Double) -> Double {
+        guard x != 0, x.isFinite else { return x }
+        let step = pow(10, floor(log10(abs(x))) - 2)
+        return (x / step).rounded() * step
     }
 
     /// x rounded up to two significant digits (x > 0).
