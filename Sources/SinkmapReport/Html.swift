@@ -23,7 +23,7 @@ enum Html {
     /// A sortable table (click a header to sort; numbers sort as numbers). Cells that parse
     /// as numbers are right-aligned and carry their value in `data-v`.
     static func table(header: [String], rows: [[String]], caption: String? = nil, numeric: (Int) -> Bool = { _ in false }) -> String {
-        var s = "<table class=\"sortable\">"
+        var s = "<div class=\"scroll\"><table class=\"sortable\">"
         if let caption { s += "<caption>\(esc(caption))</caption>" }
         s += "<thead><tr>" + header.map { "<th>\(esc($0))</th>" }.joined() + "</tr></thead><tbody>"
         for r in rows {
@@ -38,7 +38,7 @@ enum Html {
             }
             s += "</tr>"
         }
-        return s + "</tbody></table>"
+        return s + "</tbody></table></div>"
     }
 
     /// A figure as it stands in zonal.csv, shortened for reading (the CSV keeps every digit).

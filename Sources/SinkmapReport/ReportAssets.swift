@@ -32,12 +32,17 @@ enum ReportAssets {
     .atlas h2 { margin-top: 0; }
     .atlas svg.map { max-height: var(--atlas-map, 165mm); }
     table.facts th { cursor: default; width: 22%; background: #f4f7f6; }
+    .scroll { overflow-x: auto; }
     @page { size: A4; margin: 12mm; }
+    @page wide { size: A4 landscape; margin: 10mm; }
     @media print {
       body { max-width: none; padding: 0; font-size: 11px; }
       h2 { break-after: avoid; }
       .section { break-before: page; }
       nav + .section { break-before: auto; }
+      #results { page: wide; }
+      #results table { font-size: 8.5px; }
+      .scroll { overflow: visible; }
       .maps { grid-template-columns: 1fr 1fr; }
       table { font-size: 9.5px; }
       th { cursor: default; }
