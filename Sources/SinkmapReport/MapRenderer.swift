@@ -122,7 +122,16 @@ public struct MapRenderer {
         var d = ""
         for poly in u.polygons {
             for ring in poly where !ring.isEmpty {
-                d += "M" + ring.map { let (x, y) = px($0); return "\(f(x)),\(f(y))" }.joined(separator: "L") + "Z"
+                // Vertices closer than half a map unit to the last one kept add nothing visible.
+                var kept: [String] = []
+                var last = (x: Double.nan, y: Double.nan)
+                for p in ring {
+                    let (x, y) = px(p)
+                    if !kept.isEmpty, abs(x - last.x) < 0.5, abs(y - last.y) < 0.5 { continue }
+                    kept.append("\(f(x)),\(f(y))")
+                    last = (x, y)
+                }
+                d += "M" + kept.joined(separator: "L") + "Z"
             }
         }
         return d
