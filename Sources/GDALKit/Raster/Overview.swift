@@ -21,34 +21,11 @@ extension Dataset {
     /// full-resolution band when none is that large), with the band's nodata turned into NaN.
     /// Maps and colour ramps are made from it, so they never decode the full raster.
     public func readOverview(band: Int, minSide: Int) throws -> OverviewImage {
-        let b = try bandHandle(band)
-        var chosen: GDALRasterBandH = b
-        var count = GDALGetOverviewCount(b)
-        while count > 0 {
-            count -= 1
-            if let o = GDALGetOverview(b, count), max(GDALGetRasterBandXSize(o), GDALGetRasterBandYSize(o)) >= Int32(minSide) {
-                chosen = o
-                break
-            }
-        }
-        let w = Int(GDALGetRasterBandXSize(chosen)), h = Int(GDALGetRasterBandYSize(chosen))
-        var values = [Float](repeating: 0, count: w * h)
-        try values.withUnsafeMutableBytes { buf in
-            try GDAL.check("read overview of band \(band)", path: displayName) {
-                GDALRasterIOEx(chosen, GF_Read, 0, 0, Int32(w), Int32(h), buf.baseAddress, Int32(w), Int32(h), GDT_Float32, 0, 0, nil)
-            }
-        }
-        var has: Int32 = 0
-        let nodata = GDALGetRasterNoDataValue(b, &has)
-        if has != 0 {
-            let nd = Float(nodata)
-            for i in values.indices where values[i] == nd { values[i] = .nan }
-        }
-        return OverviewImage(width: w, height: h, values: values)
+        let size = try overviewSizes(band: band).last { max($0.width, $0.height) >= minSide } ?? (width, height)
+        // A read at exactly an overview's size is served from that overview.
+        return try readResampled(band: band, window: Window(width: width, height: height), width: size.width, height: size.height)
     }
-}
 
-extension Dataset {
     /// Reads `window` of `band` resampled (averaging) to `width` × `height` pixels, raw Float32
     /// with nodata as NaN; GDAL serves a reduced request from the best overview.
     public func readResampled(band: Int, window: Window, width: Int, height: Int) throws -> OverviewImage {
