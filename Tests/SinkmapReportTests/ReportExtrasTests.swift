@@ -33,3 +33,28 @@ import TestSupport
         }
     }
 }
+
+/// A run on a geographic grid: the STAC item names EPSG:4326 and the scale bar measures metres
+/// at the map's middle latitude.
+@Suite struct GeographicReportTests {
+    @Test func geographicGridGetsAScaleBarInKilometres() throws {
+        let demo = try DemoCopy("report-geo")
+        demo.edit("grid: {reference: landcover}", "grid: {crs: \"EPSG:4326\", resolution: 0.0005, bounds: [120.87, 30.05, 121.01, 30.14]}")
+        let out = demo.dir.file("out")
+        let run = try sinkmap("run", demo.scenePath, "--out", out, "--quiet")
+        try #require(run.status == 0, "\(run.stderr)")
+        let report = try sinkmap("report", out, "--lang", "en")
+        #expect(report.status == 0, "\(report.stderr)")
+        let stac = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/stac.json"))) as! [String: Any]
+        let properties = stac["properties"] as! [String: Any]
+        #expect(properties["proj:epsg"] as? Int == 4326 && properties["proj:shape"] as? [Int] == [180, 280])
+        // The whole-scene maps span 0.14° of longitude at 30.095° N: 13.5 km, a fifth of it is 2.7 km → a 2 km bar.
+        let widthKm = 0.14 * 111.32 * cos(30.095 * Double.pi / 180)
+        #expect(widthKm > 13.4 && widthKm < 13.6)
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        let labels = html.components(separatedBy: "class=\"small\" text-anchor=\"end\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        // The summary map, five layers and the missing-NEP map first; then one atlas map per county (narrower).
+        #expect(labels.count == 1 + 5 + 1 + 3 && labels.prefix(7).allSatisfy { $0 == "2 km" }, "\(labels)")
+        #expect(labels.suffix(3).allSatisfy { $0 == "1 km" || $0 == "2 km" }, "\(labels)")
+    }
+}
