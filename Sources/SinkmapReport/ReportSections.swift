@@ -118,6 +118,7 @@ extension ReportBuilder {
                               : "\(u.unitName) (\(u.unitID)): NEP is negative (\(u.fields["nep_tc"] ?? "") tC/yr), a carbon source; check its land cover and climate inputs.")
             }
         }
+        out += uncertaintyItems(level: level)
         let lo = run.summary.leftOut
         if lo.unknownCodePixels > 0 {
             let codes = lo.unknownCodes.map { "\($0.code)" }.joined(separator: ", ")
@@ -127,6 +128,29 @@ extension ReportBuilder {
         if run.summary.totals.pixels > 0, Double(lo.canopyMissing) / Double(run.summary.totals.pixels) > 0.05 {
             let share = String(format: "%.1f", 100 * Double(lo.canopyMissing) / Double(run.summary.totals.pixels))
             out.append(zh ? "\(share)% 的像元没有冠层高度，其碳储量取自参数表的碳库。" : "\(share) % of the pixels have no canopy height; their carbon stock comes from the table's pools.")
+        }
+        return out
+    }
+
+    /// From `uncertainty.csv`, when present: units whose NEP is not a sink at 90 % (the interval
+    /// holds 0), and units whose accounted NEP lies outside the Monte Carlo's 90 % interval.
+    func uncertaintyItems(level: String) -> [String] {
+        guard let table = run.extras.first(where: { $0.0 == "uncertainty.csv" })?.1,
+              let lv = table.column("level"), let id = table.column("unit_id"), let name = table.column("unit_name"),
+              let q = table.column("quantity"), let p05 = table.column("p05"), let p95 = table.column("p95") else { return [] }
+        let zh = text.language == .zh
+        var out: [String] = []
+        for r in table.rows where r.count == table.header.count && r[lv] == level && r[q] == "nep_tc" {
+            guard let lo = Double(r[p05]), let hi = Double(r[p95]) else { continue }
+            let interval = "[\(r[p05]), \(r[p95])]"
+            if lo <= 0 && hi >= 0 {
+                out.append(zh ? "\(r[name])（\(r[id])）：NEP 的 90% 区间 \(interval) 包含 0，该单元在 90% 置信水平下不能认定为碳汇。"
+                              : "\(r[name]) (\(r[id])): the 90 % interval of NEP \(interval) tC/yr holds 0; the unit is not a sink at 90 % confidence.")
+            }
+            if let point = run.unitRows(level: level).first(where: { $0.unitID == r[id] })?.number("nep_tc"), point < lo || point > hi {
+                out.append(zh ? "\(r[name])（\(r[id])）：核算的 NEP（\(NumberText.shortest(point))）落在蒙特卡洛 90% 区间 \(interval) 之外，两种估计不一致，请核查参数标准差。"
+                              : "\(r[name]) (\(r[id])): the accounted NEP (\(NumberText.shortest(point)) tC/yr) lies outside the Monte Carlo's 90 % interval \(interval); the two estimates disagree, check the parameters' standard deviations.")
+            }
         }
         return out
     }
