@@ -3,10 +3,10 @@ import SinkmapReport
 import Testing
 import TestSupport
 
-/// The accounting tables a scene may add (valuation, compensation) appear in the report as they
-/// are in their CSV files.
+/// The accounting tables a scene may add (uncertainty, valuation, compensation) appear in the
+/// report as they are in their CSV files, and the Monte Carlo's intervals drive suggestions.
 @Suite struct ReportExtrasTests {
-    @Test func valuationAndCompensationTablesAreShown() throws {
+    @Test func accountingTablesAreShownAndUncertaintySuggests() throws {
         let demo = try DemoCopy("report-extras")
         demo.sceneText += """
         uncertainty: {draws: 200, seed: 11, table: sd.csv, rh_scale_sd: 0.6}
