@@ -41,9 +41,11 @@ let package = Package(
             "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapStatistics",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // Layer 5: the command line.
+        // Layer 5: the report of a run directory (HTML with maps, tables and charts; PDF via Chromium).
+        .target(name: "SinkmapReport", dependencies: ["GDALKit", "SinkmapEngine"]),
+        // Layer 6: the command line.
         .executableTarget(name: "sinkmap", dependencies: [
-            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapEngine",
+            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapEngine", "SinkmapReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels", "TestSupport"]),
         .testTarget(name: "SinkmapStatisticsTests", dependencies: ["SinkmapStatistics", "TestSupport"]),
         .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit", "TestSupport"]),
+        .testTarget(name: "SinkmapReportTests", dependencies: ["SinkmapReport", "SinkmapEngine", "GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapEngineTests", dependencies: ["SinkmapEngine", "SinkmapScene", "GDALKit", "SinkmapKernels", "SinkmapStatistics", "TestSupport"]),
     ]
 )

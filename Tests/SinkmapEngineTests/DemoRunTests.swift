@@ -205,10 +205,13 @@ func dec(_ s: String?) -> Decimal { Decimal(string: s ?? "x") ?? Decimal.nan }
         #expect(bands.allSatisfy { ($0["sha256"] as? String)?.count == 64 })
         // Every output file but the summary, with a checksum that matches the file.
         let outputs = summary["outputs"] as! [[String: Any]]
-        #expect(outputs.map { $0["file"] as! String } == ["npp.tif", "rh.tif", "nep.tif", "agb.tif", "carbon.tif", "zonal.csv", "onemap.gpkg"])
-        let csv = try #require(outputs.first { $0["file"] as? String == "zonal.csv" })
-        let sha = try runProcess("/usr/bin/sha256sum", [run.out + "/zonal.csv"]).stdout.prefix(64)
-        #expect(csv["sha256"] as? String == String(sha))
+        #expect(outputs.map { $0["file"] as! String } == ["npp.tif", "rh.tif", "nep.tif", "agb.tif", "carbon.tif",
+                                                         "npp.qml", "rh.qml", "nep.qml", "agb.qml", "carbon.qml", "zonal.csv", "onemap.gpkg", "stac.json"])
+        for file in ["zonal.csv", "nep.qml", "stac.json"] {
+            let entry = try #require(outputs.first { $0["file"] as? String == file })
+            let sha = try runProcess("/usr/bin/sha256sum", [run.out + "/" + file]).stdout.prefix(64)
+            #expect(entry["sha256"] as? String == String(sha), "\(file)")
+        }
     }
 
     @Test func onemapHasOneLayerPerLevelWithTheTotals() throws {

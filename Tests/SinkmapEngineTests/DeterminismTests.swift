@@ -26,6 +26,10 @@ import TestSupport
         #expect(reference.count > 1000)
         for out in outs.dropFirst() {
             #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/zonal.csv")) == reference, "\(out): zonal.csv differs")
+            // The catalogue outputs describe the same rasters: byte-identical too.
+            for file in ["stac.json", "nep.qml", "carbon.qml"] {
+                #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/" + file)) == Data(contentsOf: URL(fileURLWithPath: outs[0] + "/" + file)), "\(out): \(file) differs")
+            }
         }
         for name in ["npp", "rh", "nep", "agb", "carbon"] {
             let ref = try rasterBits(outs[0] + "/\(name).tif")

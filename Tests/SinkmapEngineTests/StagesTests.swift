@@ -8,7 +8,7 @@ import TestSupport
 /// The engine's two public steps: partials of disjoint tile sets, merged and finalized,
 /// give the same bytes as one whole run; incomplete partials are refused.
 @Suite(.serialized) struct StagesTests {
-    static let outputs = ["npp.tif", "rh.tif", "nep.tif", "agb.tif", "carbon.tif", "zonal.csv"]
+    static let outputs = ["npp.tif", "rh.tif", "nep.tif", "agb.tif", "carbon.tif", "zonal.csv", "nep.qml", "stac.json"]
 
     func prepared() throws -> PreparedScene {
         try SceneValidator.prepare(try SceneParser.load(path: Repo.demoScene))

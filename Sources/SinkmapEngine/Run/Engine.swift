@@ -129,6 +129,7 @@ public enum Engine {
         }
         try Interruption.check()
         workspace.removeIntermediates()
+        let styles = try CatalogueOutputs.writeStyles(out: out)
         timings.append(("write_cogs", clock.lap()))
 
         let sums = partials.sums
@@ -137,6 +138,8 @@ public enum Engine {
         try OutputDirectory.write(ZonalTable.csv(rows), to: out.file("zonal.csv"))
         try OneMapWriter.write(scene, rolled: rolled, rows: rows, to: out.file("onemap.gpkg"))
         let accounting = try AccountingOutputs.write(sums, rolled: rolled, scene: scene, out: out)
+        let stac = try CatalogueOutputs.writeStac(scene: scene, out: out, others: ["zonal.csv", "onemap.gpkg"] + accounting + ["summary.json"],
+                                                  softwareVersion: context.softwareVersion)
         timings.append(("write_tables", clock.lap()))
         step(rasterNames.count + 1)
 
@@ -149,7 +152,7 @@ public enum Engine {
                                tileSize: plan.tileSize, timings: timings, warnings: warnings)
         // Checksums of every output written so far (all but the summary itself).
         var outputs: [Summary.OutputFile] = []
-        for name in rasterNames.map({ "\($0).tif" }) + ["zonal.csv", "onemap.gpkg"] + accounting {
+        for name in rasterNames.map({ "\($0).tif" }) + styles + ["zonal.csv", "onemap.gpkg"] + accounting + [stac] {
             let sum = try Checksums.sha256(path: out.file(name))
             outputs.append(Summary.OutputFile(file: name, bytes: sum.bytes, sha256: sum.hex))
         }

@@ -72,7 +72,7 @@ struct RunCommand: ParsableCommand {
             }
             for w in report.warnings { warn(w) }
             let t = report.total
-            print("Outputs in \(report.outDir): npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg summary.json")
+            print("Outputs in \(report.outDir): npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg stac.json summary.json, a QGIS style .qml beside each .tif")
             print(String(format: "Scene total: %lld pixels, %.2f ha, NPP %.3f tC/yr, Rh %.3f tC/yr, NEP %.3f tC/yr, carbon stock %.3f tC",
                          t.pixels, t.areaHectares, t.nppTonnes, t.rhTonnes, t.nepTonnes, t.carbonTonnes))
             let dir = shellQuoted(out)

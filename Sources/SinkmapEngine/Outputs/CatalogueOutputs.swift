@@ -1,0 +1,29 @@
+import GDALKit
+import SinkmapScene
+
+/// What makes a run's outputs drop into GIS and catalogues: a QGIS style (`NAME.qml`) beside
+/// each COG, with the colour ramp the report uses, and the STAC Item `stac.json`.
+enum CatalogueOutputs {
+    /// Writes `NAME.qml` for each raster; returns the file names written.
+    static func writeStyles(out: OutputDirectory) throws -> [String] {
+        var written: [String] = []
+        for name in Engine.rasterNames {
+            let style = try LayerStyle.read(layer: name, path: out.file("\(name).tif"))
+            try OutputDirectory.write(style.qml(), to: out.file("\(name).qml"))
+            written.append("\(name).qml")
+        }
+        return written
+    }
+
+    /// Writes `stac.json` describing the rasters (with exact statistics) and `others`.
+    static func writeStac(scene: PreparedScene, out: OutputDirectory, others: [String], softwareVersion: String) throws -> String {
+        var rasters: [(name: String, title: String, unit: String, stats: BandStatistics)] = []
+        for (i, name) in Engine.rasterNames.enumerated() {
+            let band = TileKernel.outputBands[i]
+            rasters.append((name, band.description, band.unit, try BandStatistics.compute(path: out.file("\(name).tif"))))
+        }
+        let item = try StacItem.make(scene: scene, rasters: rasters, others: others, softwareVersion: softwareVersion)
+        try OutputDirectory.write(try StacItem.json(item), to: out.file("stac.json"))
+        return "stac.json"
+    }
+}

@@ -1,0 +1,84 @@
+/// The report's labels in Chinese and English (`--lang`; by default Chinese when the unit
+/// names are written in Chinese characters).
+public struct ReportText: Sendable {
+    public enum Language: String, Sendable, CaseIterable { case zh, en }
+    public let language: Language
+
+    public init(_ language: Language) { self.language = language }
+
+    /// Chinese when any unit name holds a CJK ideograph.
+    public static func defaultLanguage(names: [String]) -> Language {
+        names.contains { $0.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } } ? .zh : .en
+    }
+
+    public subscript(_ key: String) -> String {
+        let pair = ReportText.labels[key] ?? (key, key)
+        return language == .zh ? pair.0 : pair.1
+    }
+
+    static let labels: [String: (String, String)] = [
+        "title": ("生态系统碳汇核算报告", "Ecosystem carbon-sink accounting report"),
+        "contents": ("目录", "Contents"),
+        "summary": ("核算结果摘要", "Summary of results"),
+        "scope": ("核算范围", "Scope"),
+        "method": ("核算方法", "Method"),
+        "results": ("核算结果：一张图", "Results: the one map"),
+        "maps": ("空间分布图", "Maps"),
+        "charts": ("图表", "Charts"),
+        "quality": ("数据质量", "Data quality"),
+        "suggestions": ("建议", "Suggestions"),
+        "extras": ("其他核算表", "Further accounting tables"),
+        "atlas": ("图集", "Atlas"),
+        "series_later": ("多年序列（series 目录）的章节尚未实现：本报告针对单次运行。", "Sections for a multi-year series directory are not built yet: this report covers a single run."),
+        "scene": ("场景", "Scene"),
+        "area": ("核算面积", "Accounted area"),
+        "grid": ("栅格", "Grid"),
+        "crs": ("坐标系", "CRS"),
+        "months": ("月份", "Months"),
+        "units_per_level": ("各级单元数", "Units per level"),
+        "inputs": ("输入数据及校验值", "Inputs and checksums"),
+        "parameters": ("参数", "Parameters"),
+        "software": ("软件版本", "Software"),
+        "file": ("文件", "File"), "role": ("用途", "Role"), "bytes": ("字节", "Bytes"),
+        "level": ("层级", "Level"), "unit_id": ("单元代码", "Unit id"), "unit_name": ("单元名称", "Unit"),
+        "ecosystem": ("生态系统", "Ecosystem"), "redline": ("生态保护红线", "Red line"),
+        "pixels": ("像元数", "Pixels"), "pixels_nep": ("有效NEP像元", "Pixels with NEP"),
+        "area_ha": ("面积 (ha)", "Area (ha)"), "lc_missing_ha": ("缺土地覆被 (ha)", "No land cover (ha)"),
+        "npp_tc": ("NPP (tC/a)", "NPP (tC/yr)"), "rh_tc": ("Rh (tC/a)", "Rh (tC/yr)"), "nep_tc": ("NEP (tC/a)", "NEP (tC/yr)"),
+        "carbon_tc": ("碳储量 (tC)", "Carbon stock (tC)"), "nep_tco2e": ("NEP (tCO₂e/a)", "NEP (tCO₂e/yr)"),
+        "carbon_tco2e": ("碳储量 (tCO₂e)", "Carbon stock (tCO₂e)"),
+        "scene_total": ("全区合计", "Scene total"),
+        "inside": ("红线内", "inside"), "outside": ("红线外", "outside"), "all": ("合计", "all"),
+        "map_nep": ("净生态系统生产力 NEP", "Net ecosystem production (NEP)"),
+        "map_npp": ("净初级生产力 NPP", "Net primary production (NPP)"),
+        "map_rh": ("土壤异养呼吸 Rh", "Heterotrophic respiration (Rh)"),
+        "map_carbon": ("碳储量", "Carbon stock"),
+        "map_agb": ("地上生物量 AGB", "Aboveground biomass (AGB)"),
+        "map_nep-missing": ("缺少NEP的像元", "Pixels without NEP"),
+        "nep_missing_legend": ("已核算但缺少NEP", "accounted, no NEP"),
+        "no_data": ("无数据", "no data"), "run": ("运行", "Run"),
+        "missing_share": ("缺少NEP的比例 (%)", "Share without NEP (%)"),
+        "where_missing": ("各单元缺少NEP的像元", "Pixels without NEP, per unit"),
+        "nep_present_legend": ("已核算且有NEP", "accounted, with NEP"),
+        "left_out": ("未纳入核算的像元（按原因）", "Pixels left out, by cause"),
+        "cause": ("原因", "Cause"), "count": ("像元数", "Pixels"),
+        "warnings": ("运行警告", "Warnings of the run"), "no_warnings": ("本次运行无警告。", "The run gave no warnings."),
+        "landcover_nodata": ("土地覆被无数据", "land cover nodata"),
+        "unknown_code_pixels": ("参数表中没有的地类代码", "land-cover codes not in the table"),
+        "outside_zones": ("行政单元之外", "outside every unit"),
+        "nep_missing": ("已核算但缺少NEP（合计）", "accounted but without NEP (all causes)"),
+        "monthly_input_nodata": ("月度输入无数据", "a monthly input is nodata"),
+        "negative_precipitation": ("降水为负", "negative precipitation"),
+        "canopy_missing": ("无冠层高度（用参数表碳库）", "no canopy height (table pools used)"),
+        "invalid_input_values": ("无效输入值", "invalid input values"),
+        "implausible_values": ("不合理输入值", "implausible input values"),
+        "chart_nep": ("各单元NEP", "NEP per unit"), "chart_carbon": ("各单元碳储量", "Carbon stock per unit"),
+        "chart_eco": ("各单元NEP的生态系统构成", "NEP per unit by ecosystem"),
+        "chart_red": ("红线内外的NEP", "NEP inside and outside the red line"),
+        "no_suggestions": ("数据中未发现需要特别复核的问题。", "Nothing in the data calls for a particular review."),
+        "equations": ("模型公式及所用参数值", "The model's equations with the parameter values used"),
+        "class_table": ("地类参数表", "Class parameters"),
+        "generated_by": ("本报告由 sinkmap 根据运行目录生成", "Generated by sinkmap from the run directory"),
+        "stac": ("STAC 目录项 stac.json 及各栅格的 QGIS 样式 (.qml) 与本报告使用相同色带。", "The STAC item stac.json and a QGIS style (.qml) beside each raster use the same colour ramps as this report."),
+    ]
+}
