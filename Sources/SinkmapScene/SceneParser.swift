@@ -43,7 +43,7 @@ public enum SceneParser {
         try refuseDuplicateKeys(root, at: "", ctx)
         try ctx.allowOnly(root, [
             "name", "grid", "landcover", "parameters", "canopy_height", "periods", "zones", "redline", "models",
-            "uncertainty", "valuation", "compensation", "scenario",
+            "uncertainty", "valuation", "compensation", "scenario", "plots",
         ], at: "")
 
         let name = try ctx.string(root["name"], "name", optional: true) ?? "scene"
