@@ -127,6 +127,23 @@ func relativeDifference(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(a
         #expect(try String(contentsOfFile: dir.file("cal3/cv_folds.csv"), encoding: .utf8) != first)
     }
 
+    /// The README's worked example: the demo's plots (testdata/plotgen.py, AGB = 9.0·H^0.9 with
+    /// log-normal noise) give every forest class an allometry within three standard errors of it.
+    @Test func demoPlotsRecoverTheirAllometry() throws {
+        let dir = TempDir("calibrate-demo")
+        let r = try sinkmap("calibrate", Repo.demoScene, "--plots", Repo.root + "/testdata/demo/plots.gpkg", "--agb", "agb",
+                            "--id", "plot_id", "--out", dir.file("cal"))
+        try #require(r.status == 0, "\(r.stderr)")
+        let classes = try #require(try readJSON(dir.file("cal/calibration.json"))["classes"] as? [[String: Any]])
+        for code in [1, 2, 4, 5] {
+            let fit = try #require(classes.first { $0["code"] as? Int == code }?["fit"] as? [String: Any])
+            #expect(fit["n"] as? Int == 40)
+            let b = fit["b"] as! Double, lnA = fit["ln_a_prime"] as! Double
+            #expect(abs(b - 0.9) < 3 * (fit["se_b"] as! Double), "class \(code): b \(b)")
+            #expect(abs(lnA - log(9.0)) < 3 * (fit["se_ln_a_prime"] as! Double), "class \(code): ln a′ \(lnA)")
+        }
+    }
+
     func checkAccuracy(_ rows: [[String]], _ json: [String: Any]) throws {
         let o = rows.map { Double($0[4])! }, p = rows.map { Double($0[5])! }
         let n = Double(o.count), mean = o.reduce(0, +) / n

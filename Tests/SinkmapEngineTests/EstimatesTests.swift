@@ -108,7 +108,7 @@ import TestSupport
             .write(toFile: scene, atomically: true, encoding: .utf8)
         let r = try sinkmap("run", scene, "--out", dir.file("out"))
         #expect(r.status == 1)
-        #expect(r.stderr == "sinkmap: error: plots: \(dir.file("plots.gpkg")): 1 outside the grid (ids far); 1 with a missing or negative AGB (ids P4); remove or fix them\n")
+        #expect(r.stderr == "sinkmap: error: plots: \(dir.file("plots.gpkg")): 1 outside the grid (id far); 1 with a missing or negative AGB (id P4); remove or fix them\n")
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: dir.path)).contains { $0.contains("out") })
     }
 

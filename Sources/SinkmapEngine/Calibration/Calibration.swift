@@ -70,15 +70,16 @@ public enum Calibration {
         let skipped = BadPlot.allCases.compactMap { r in bad[r].map { (reason: r, ids: $0) } }
         if !skipped.isEmpty && !skipBad {
             let total = skipped.reduce(0) { $0 + $1.ids.count }
-            let parts = skipped.map { "\($0.ids.count) \($0.reason.rawValue) (\($0.ids.count == 1 ? "id" : "ids") \(list($0.ids)))" }
+            let parts = skipped.map { "\($0.ids.count) \($0.reason.rawValue) (\(ids($0.ids)))" }
             throw Refusal(message: "\(source.path): \(total) of \(plots.count) plots cannot be used: \(parts.joined(separator: "; ")); fix them or use --skip-bad to leave them out")
         }
         return (good, skipped)
     }
 
-    /// At most ten ids, then how many more.
-    static func list(_ ids: [String]) -> String {
-        ids.count <= 10 ? ids.joined(separator: ", ") : ids.prefix(10).joined(separator: ", ") + " and \(ids.count - 10) more"
+    /// "id X" or "ids X, Y": at most ten ids, then how many more.
+    static func ids(_ ids: [String]) -> String {
+        (ids.count == 1 ? "id " : "ids ")
+            + (ids.count <= 10 ? ids.joined(separator: ", ") : ids.prefix(10).joined(separator: ", ") + " and \(ids.count - 10) more")
     }
 
     /// Fits, folds and cross-validated predictions.

@@ -23,8 +23,8 @@ public enum Estimates {
         let badAGB = plots.filter { !($0.agb.map { $0 >= 0 } ?? false) }.map(\.id)
         let outside = plots.filter { reader.cells(of: $0).isEmpty }.map(\.id)
         var parts: [String] = []
-        if !outside.isEmpty { parts.append("\(outside.count) \(BadPlot.outsideGrid.rawValue) (ids \(Calibration.list(outside)))") }
-        if !badAGB.isEmpty { parts.append("\(badAGB.count) \(BadPlot.badAGB.rawValue) (ids \(Calibration.list(badAGB)))") }
+        if !outside.isEmpty { parts.append("\(outside.count) \(BadPlot.outsideGrid.rawValue) (\(Calibration.ids(outside)))") }
+        if !badAGB.isEmpty { parts.append("\(badAGB.count) \(BadPlot.badAGB.rawValue) (\(Calibration.ids(badAGB)))") }
         if !parts.isEmpty {
             throw Calibration.Refusal(message: "plots: \(path): \(parts.joined(separator: "; ")); remove or fix them")
         }

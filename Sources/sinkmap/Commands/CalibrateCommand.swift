@@ -71,6 +71,9 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if FileManager.default.fileExists(atPath: out) {
+                throw OutputDirectory.Refused(description: "\(out): already exists; calibrate writes a new directory (remove it or choose another)")
+            }
             var o = CalibrationOptions()
             o.model = CalibrationOptions.Model(rawValue: model)!
             o.folds = folds

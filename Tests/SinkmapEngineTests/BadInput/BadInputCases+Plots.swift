@@ -40,9 +40,14 @@ extension BadInputCase {
             try plotsFile(s, [(inside.x, inside.y, "a", "120")])
         },
         .refused("scene-plots-bad", "a scene's plots block with a plot outside the grid and one with a negative AGB",
-                 ["plots: ", "bad-plots.gpkg", "1 outside the grid (ids far)", "1 with a missing or negative AGB (ids neg)"]) { s in
+                 ["plots: ", "bad-plots.gpkg", "1 outside the grid (id far)", "1 with a missing or negative AGB (id neg)"]) { s in
             try plotsFile(s, [(inside.x, inside.y, "ok", "120"), (0, 0, "far", "50"), (inside.x + 30, inside.y, "neg", "-3")])
             s.sceneText += "plots: {path: bad-plots.gpkg, agb: agb, id: plot_id}\n"
+        },
+        .refused("calibrate-out-exists", "calibrate into a directory that exists", ["already exists", "calibrate writes a new directory"],
+                 command: calibrate()) { s in
+            try plotsFile(s, [(inside.x, inside.y, "a", "120")])
+            try FileManager.default.createDirectory(atPath: s.out, withIntermediateDirectories: false)
         },
         .refused("scene-plots-unknown-key", "a misspelt key in the plots block", ["plots.radios: unknown key"]) { s in
             s.sceneText += "plots: {path: plots.gpkg, agb: agb, radios: 10}\n"
