@@ -12,7 +12,7 @@ public struct PlotPredictors: Sendable, Equatable {
     /// those pixels' heights (every pixel the footprint touches counts once).
     public var heightMax: Double, heightP95: Double
     /// Coverage-weighted mean over the footprint of each pixel's annual mean, and annual
-    /// maximum, NDVI (over its valid months); NaN when no pixel has one.
+    /// maximum, NDVI (over its valid months; a footprint without any is a `BadPlot`).
     public var ndviMean: Double, ndviMax: Double
     /// The land-cover code covering most of the footprint (the smallest code on a tie); nil
     /// when no covered pixel has a land cover.
@@ -27,6 +27,7 @@ public struct PlotPredictors: Sendable, Equatable {
 public enum BadPlot: String, Error, Sendable, CaseIterable {
     case outsideGrid = "outside the grid"
     case noCanopy = "without canopy height"
+    case noNDVI = "without NDVI"
     case badAGB = "with a missing or negative AGB"
     case noClass = "whose class is not in the parameter table"
 }
@@ -113,6 +114,7 @@ public final class PredictorReader {
         for (i, f) in local where months[i] > 0 {
             ns += f * sum[i] / Double(months[i]); nx += f * top[i]; nw += f
         }
+        guard nw > 0 else { return .failure(.noNDVI) }
 
         let lc = try read(scene.landcover, w)
         var byCode: [Int: Double] = [:]
@@ -120,7 +122,7 @@ public final class PredictorReader {
         let code = byCode.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
 
         return .success(PlotPredictors(height: hs / hw, heightMax: heights.last!, heightP95: Self.percentile(heights, 0.95),
-                                       ndviMean: nw > 0 ? ns / nw : .nan, ndviMax: nw > 0 ? nx / nw : .nan,
+                                       ndviMean: ns / nw, ndviMax: nx / nw,
                                        landcover: code))
     }
 

@@ -49,6 +49,10 @@ extension BadInputCase {
             try plotsFile(s, [(inside.x, inside.y, "a", "120")])
             try FileManager.default.createDirectory(atPath: s.out, withIntermediateDirectories: false)
         },
+        .refused("models-knn-without-plots", "models: {agb: knn} without a plots block", ["models.agb", "add a plots block"]) { s in
+            try s.edit("landcover: landcover.tif\n", "landcover: landcover.tif\n" + Scratch.canopyLine)
+            try s.edit("  rh: pei2009\n", "  rh: pei2009\n  agb: knn\n")
+        },
         .refused("scene-plots-unknown-key", "a misspelt key in the plots block", ["plots.radios: unknown key"]) { s in
             s.sceneText += "plots: {path: plots.gpkg, agb: agb, radios: 10}\n"
         },
