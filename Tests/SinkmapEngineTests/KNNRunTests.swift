@@ -21,6 +21,7 @@ import TestSupport
             .write(toFile: scene, atomically: true, encoding: .utf8)
         let r = try sinkmap("run", scene, "--out", dir.file("out"), "--quiet")
         try #require(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOfFile: dir.file("out/summary.json"), encoding: .utf8).contains("\"agb_model\" : \"knn (k 1)\""))
         let agb = try EstimatesTests.readAGB(dir.file("out/agb.tif"), count: s.n)
         let carbon = try EstimatesTests.readBand(dir.file("out/carbon.tif"), count: s.n)
 
