@@ -78,6 +78,8 @@ import TestSupport
                 #expect(relativeDifference(Double(row[12])!, (x.hi - x.est) / x.est) < 1e-9)
             }
         }
+        let v = try sinkmap("validate", dir.file("scene.yaml"))
+        #expect(v.status == 0 && v.stdout.contains("plots.gpkg, 15 plots, AGB from 'agb' → estimates.csv"), "\(v.stdout)")
         let summary = try String(contentsOfFile: dir.file("out/summary.json"), encoding: .utf8)
         #expect(summary.contains("estimates.csv"))
     }
@@ -110,6 +112,8 @@ import TestSupport
         #expect(r.status == 1)
         #expect(r.stderr == "sinkmap: error: plots: \(dir.file("plots.gpkg")): 1 outside the grid (id far); 1 with a missing or negative AGB (id P4); remove or fix them\n")
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: dir.path)).contains { $0.contains("out") })
+        let v = try sinkmap("validate", scene)
+        #expect(v.status == 1 && v.stderr == r.stderr, "validate refuses them as run does: \(v.stderr)")
     }
 
     /// The closed-form t quantile against an independent one.
