@@ -195,6 +195,23 @@ func relativeDifference(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(a
         #expect(s.stdout.contains("left out (--skip-bad): 1 outside the grid; 1 without canopy height; 2 with a missing or negative AGB"))
     }
 
+    /// Circles of --radius around the points: every plot used, its height a coverage-weighted
+    /// mean of several pixels (so the fit differs from the pixel footprints' one).
+    @Test func circleFootprints() throws {
+        let dir = TempDir("calibrate-radius")
+        let ps = PlotScene(seed: 1909, forestPlots: 40, grassPlots: 0)
+        let scene = try ps.write(to: dir)
+        let args = [scene, "--plots", dir.file("plots.gpkg"), "--agb", "agb", "--id", "id", "--min-plots", "5"]
+        let pixel = try runProcess(Repo.sinkmap, ["calibrate"] + args + ["--out", dir.file("pixel")])
+        let circle = try runProcess(Repo.sinkmap, ["calibrate"] + args + ["--radius", "20", "--out", dir.file("circle")])
+        try #require(pixel.status == 0 && circle.status == 0, "\(pixel.stderr)\(circle.stderr)")
+        let p = try readJSON(dir.file("pixel/calibration.json")), c = try readJSON(dir.file("circle/calibration.json"))
+        #expect(p["plots_used"] as? Int == 40 && c["plots_used"] as? Int == 40)
+        let fit = { (j: [String: Any]) in ((j["classes"] as? [[String: Any]])?.first?["fit"] as? [String: Any])?["b"] as? Double }
+        let bp = try #require(fit(p)), bc = try #require(fit(c))
+        #expect(bp != bc)
+    }
+
     /// A class with fewer than --min-plots plots keeps its table values, and says so.
     @Test func tooFewPlotsKeepTheTable() throws {
         let dir = TempDir("calibrate-few")

@@ -30,7 +30,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Footprint of a point: the circle of this radius in metres (default: the pixel containing it).")
     var radius: Double?
 
-    @Option(help: "allometric or knn: the model cross-validated first and named in calibration.json.")
+    @Option(help: "allometric or knn: the model calibration.json names and cv_scatter.svg plots (both are cross-validated).")
     var model: String = "allometric"
 
     @Option(help: "Folds of the cross-validation.")
