@@ -23,18 +23,22 @@ let package = Package(
         .target(name: "CSinkmapSystem"),
         // Layer 1: the thin Swift layer over GDAL (datasets, windows, warping, vectors, writing).
         .target(name: "GDALKit", dependencies: ["CGDAL"]),
-        // Layer 2: bringing inputs onto the target grid: the RasterSource protocol, its direct
-        // and warped-VRT sources, and the policy choosing between them (resampling, blocks).
-        .target(name: "SinkmapGrid", dependencies: ["GDALKit"]),
+        // Layer 2: bringing inputs onto the target grid: the RasterSource protocol, its direct,
+        // own-resampler and warped-VRT sources, and the policy choosing between them. Optimised
+        // in debug builds too: the resampler's per-pixel loops run over whole test scenes.
+        .target(name: "SinkmapGrid", dependencies: ["GDALKit"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Layer 2: the per-pixel science kernels; no GDAL.
         .target(name: "SinkmapKernels", exclude: ["KERNELS.md"], swiftSettings: kernelSettings),
+        // Layer 2: statistics over plain values (trend tests); no GDAL.
+        .target(name: "SinkmapStatistics"),
         // Layer 3: the scene file, its parsing and validation.
         .target(name: "SinkmapScene", dependencies: [
             "GDALKit", "SinkmapGrid", "SinkmapKernels", .product(name: "Yams", package: "Yams"),
         ]),
         // Layer 4: tiling scheduler, zonal accumulation, outputs.
         .target(name: "SinkmapEngine", dependencies: [
-            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene",
+            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapStatistics",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Layer 5: the command line.
@@ -45,7 +49,7 @@ let package = Package(
 
         // Benchmarks (release builds): kernel throughput; the I/O floor of a scene.
         .executableTarget(name: "KernelBench", dependencies: ["SinkmapKernels", "TestSupport"], path: "Benchmarks/KernelBench"),
-        .executableTarget(name: "IOFloorBench", dependencies: ["GDALKit", "SinkmapScene", "SinkmapEngine"], path: "Benchmarks/IOFloor"),
+        .executableTarget(name: "IOFloorBench", dependencies: ["GDALKit", "SinkmapGrid", "SinkmapScene", "SinkmapEngine"], path: "Benchmarks/IOFloor"),
 
         // Tests: a support library that builds small rasters and polygon files, then one
         // test target per layer; the engine tests include the end-to-end runs.
@@ -53,8 +57,9 @@ let package = Package(
         .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapGridTests", dependencies: ["SinkmapGrid", "GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels", "TestSupport"]),
+        .testTarget(name: "SinkmapStatisticsTests", dependencies: ["SinkmapStatistics", "TestSupport"]),
         .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit", "TestSupport"]),
-        .testTarget(name: "SinkmapEngineTests", dependencies: ["SinkmapEngine", "SinkmapScene", "GDALKit", "SinkmapKernels", "TestSupport"]),
+        .testTarget(name: "SinkmapEngineTests", dependencies: ["SinkmapEngine", "SinkmapScene", "GDALKit", "SinkmapKernels", "SinkmapStatistics", "TestSupport"]),
     ]
 )
 

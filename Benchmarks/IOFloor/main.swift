@@ -4,7 +4,10 @@
 // NDVI, temperature, precipitation, radiation, land cover), so the encoder compresses data
 // of realistic entropy instead of constants.
 //
-//   IOFloorBench SCENE.yaml --out DIR [--threads N]
+//   IOFloorBench SCENE.yaml --out DIR [--threads N] [--true]
+//
+// With --true, the true floor instead (TrueFloor.swift): every input byte decoded once, no
+// warping at all, and the same five COGs encoded.
 import Dispatch
 import Foundation
 import GDALKit
@@ -20,15 +23,17 @@ var args = Array(CommandLine.arguments.dropFirst())
 var threads = ProcessInfo.processInfo.activeProcessorCount
 var outDir: String?
 var scenePath: String?
+var trueMode = false
 while !args.isEmpty {
     let a = args.removeFirst()
     switch a {
     case "--threads": threads = Int(args.isEmpty ? "" : args.removeFirst()) ?? 0
     case "--out": outDir = args.isEmpty ? nil : args.removeFirst()
+    case "--true": trueMode = true
     default: scenePath = a
     }
 }
-guard let scenePath, let outDir, threads >= 1 else { fail("usage: IOFloorBench SCENE.yaml --out DIR [--threads N]") }
+guard let scenePath, let outDir, threads >= 1 else { fail("usage: IOFloorBench SCENE.yaml --out DIR [--threads N] [--true]") }
 
 do {
     GDAL.initialize()
@@ -42,7 +47,8 @@ do {
     nonisolated(unsafe) var next = 0
     nonisolated(unsafe) var failure: Error?
     let start = DispatchTime.now().uptimeNanoseconds
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+    if trueMode { try trueFloor(scene: scene, plan: plan, sink: sink, workers: workers) }
+    DispatchQueue.concurrentPerform(iterations: trueMode ? 0 : workers) { _ in
         let reader = TileReader(scene: scene, capacity: plan.capacity)
         let planes = UnsafeMutablePointer<Float>.allocate(capacity: 5 * plan.capacity)
         var leftOut = LeftOut()
@@ -76,7 +82,7 @@ do {
     try? FileManager.default.removeItem(atPath: sink.path)
     try out.commit()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    print(String(format: "I/O floor: %d tiles, %d threads, %.3f s", plan.tiles.count, workers, seconds))
+    print(String(format: trueMode ? "true floor: %d tiles, %d threads, %.3f s" : "I/O floor: %d tiles, %d threads, %.3f s", plan.tiles.count, workers, seconds))
 } catch {
     fail("\(error)")
 }

@@ -29,7 +29,9 @@ Design choices
   approximate transformer (tolerance 0.125 px) made values depend on the
   window read (up to 8e-4 relative in Rh between 64-row and whole-raster
   blocks on a test scene), so the tolerance is 1e-9 (0 crashes rasterio 1.4);
-  with it the outputs are bit-identical for any --block-rows.  The
+  with it the outputs are bit-identical for any --block-rows.
+  `--approximate` keeps rasterio's default (0.125 px) instead: the baseline
+  as a user scripts it without thinking about transformers.  The
   warped continuous inputs use a Float64 working/output type with NaN as
   nodata, so scaled Int16 sources are averaged/interpolated on the raw values
   without integer rounding; scale and offset are applied afterwards (they are
@@ -76,6 +78,9 @@ BLOCK_BUDGET = 1024 * 1024
 # WarpedVRT default (0.125 px) lets the approximate transformer make results depend on the
 # window read; 0 crashes rasterio 1.4 (no transformer), so use a negligible positive value.
 TOLERANCE = 1e-9
+# rasterio's default (WarpedVRT and rasterio.warp.reproject): GDAL's approximate transformer,
+# error threshold 0.125 px. Used with --approximate, the baseline as a user scripts it by default.
+DEFAULT_TOLERANCE = 0.125
 ECOSYSTEMS = ["forest", "shrub", "grassland", "wetland", "farmland", "urban", "water", "other"]
 PARAM_COLUMNS = ["code", "name", "ecosystem", "eps_max", "ndvi_min", "ndvi_max", "agb_a",
                  "agb_b", "root_shoot", "c_above", "c_below", "c_soil", "c_dead"]
@@ -234,6 +239,13 @@ def load_parameters(path):
     for c in PARAM_COLUMNS[3:]:
         empty = np.nan if c in ("agb_a", "agb_b") else 0.0
         t[c] = np.array([float(r[c]) if r[c].strip() != "" else empty for r in rows])
+    # Optional `method` column (SPEC section 6): casa (default) or none (NPP = Rh = NEP = 0
+    # whatever the inputs); `coefficient` is not implemented by sinkmap either.
+    methods = [(r.get("method") or "casa").strip() or "casa" for r in rows]
+    bad = sorted(set(methods) - {"casa", "none"})
+    if bad:
+        die(f"{path}: method {bad[0]} is not supported by the baseline")
+    t["no_flux"] = np.array([m == "none" for m in methods])
     return t
 
 
@@ -425,7 +437,12 @@ def main(argv=None):
     ap.add_argument("--block-rows", type=int, default=0,
                     help="rows per block (default: whole raster if <= 1 Mi pixels, else a multiple of 256 rows ~1 Mi pixels)")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--approximate", action="store_true",
+                    help="rasterio's default approximate warp (tolerance 0.125 px) instead of exact transforms")
     args = ap.parse_args(argv)
+    if args.approximate:
+        global TOLERANCE
+        TOLERANCE = DEFAULT_TOLERANCE
     t0 = time.perf_counter()
 
     scene = load_scene(args.scene)
@@ -533,7 +550,8 @@ def main(argv=None):
                 left_out[uu] = left_out.get(uu, 0) + cc
         monthly_ok = (np.isfinite(ndvi).all(0) & np.isfinite(tt).all(0) & np.isfinite(pp).all(0)
                       & np.isfinite(sol).all(0) & (pp >= 0).all(0))
-        sel = known & monthly_ok
+        no_flux = known & params["no_flux"][idx]
+        sel = known & monthly_ok & ~no_flux
         ci = idx[sel]
         npp1 = casa.casa(ndvi[:, sel], tt[:, sel], pp[:, sel], sol[:, sel],
                          params["eps_max"][ci], params["ndvi_min"][ci], params["ndvi_max"][ci])
@@ -550,6 +568,8 @@ def main(argv=None):
                            ("agb", known, agb1), ("carbon", known, ctot1)):
             a = np.full((nr, W), NODATA, dtype=np.float32)
             a[mask] = v
+            if k in ("npp", "rh", "nep"):
+                a[no_flux] = 0
             res[k] = (a, mask, v)
         tc = time.perf_counter()
         t_model += tc - tb
@@ -581,7 +601,7 @@ def main(argv=None):
         acc["nep"] += np.bincount(ks, weights=(npp1 - rh1) * asel, minlength=nbins)
         acc["carbon"] += np.bincount(kk, weights=ctot1 * ak, minlength=nbins)
         scene_tot["pixels"] += int(known.sum())
-        scene_tot["npp_valid_pixels"] += int(sel.sum())
+        scene_tot["npp_valid_pixels"] += int(sel.sum()) + int(no_flux.sum())
         t_zone += time.perf_counter() - td
         if not args.quiet:
             print(f"  rows {row0 + nr}/{H}", file=sys.stderr)

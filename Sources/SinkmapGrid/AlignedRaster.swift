@@ -53,13 +53,15 @@ public struct AlignedRaster: Sendable {
     }
 
     /// Reads several bands of one input (all with the same `key`) in one request, into
-    /// consecutive planes of `window.pixelCount` values, as physical values.
+    /// consecutive planes of `window.pixelCount` values, as physical values. A worker passes
+    /// its own `scratch` (state kept between its reads); without one, a fresh one is used.
     public static func read(_ rasters: [AlignedRaster], _ window: Window, from dataset: Dataset,
-                            into buffer: UnsafeMutablePointer<Float>) throws {
+                            scratch: ReadScratch? = nil, into buffer: UnsafeMutablePointer<Float>) throws {
         guard let first = rasters.first else { return }
         precondition(rasters.allSatisfy { $0.key == first.key }, "one request reads one input")
         let n = window.pixelCount
-        try first.source.read(bands: rasters.map(\.band), window: window, from: dataset, into: buffer)
+        try first.source.read(bands: rasters.map(\.band), window: window, from: dataset, scratch: scratch ?? ReadScratch(),
+                              into: buffer)
         for (i, r) in rasters.enumerated() {
             let nodata = r.source.masksNodata ? nil : r.nodata
             RasterValues.toPhysical(buffer + i * n, count: n, scale: Float(r.scale), offset: Float(r.offset),

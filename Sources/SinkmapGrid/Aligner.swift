@@ -1,4 +1,7 @@
 import GDALKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Whether an input holds class codes or a continuous quantity (chooses the resampling).
 public enum InputKind: Sendable, Hashable {
@@ -22,6 +25,25 @@ public final class Aligner {
         }
     }
 
+    /// The own bilinear resampler takes continuous inputs whose pixels are at least this many
+    /// times the grid's: GDAL's warper then uses its 4-sample bilinear formula on both axes
+    /// (it does from a scale of 0.95 per chunk), which `BilinearSource` reproduces.
+    public static let ownResamplerMinRatio = 1.5
+
+    /// Whether the own resampler is allowed: `SINKMAP_RESAMPLER=gdal` sends every warped
+    /// input through GDAL's warper (for comparisons and as an escape hatch).
+    public static var ownResamplerEnabled: Bool {
+        guard let v = getenv("SINKMAP_RESAMPLER") else { return true }
+        return String(cString: v).lowercased() != "gdal"
+    }
+
+    private struct LatticeKey: Hashable {
+        var source: Grid
+        var target: Grid
+    }
+    /// One lattice per source grid: the three climate files of a scene usually share one.
+    private var lattices: [LatticeKey: TransformLattice] = [:]
+
     private struct Key: Hashable {
         var path: String
         var kind: InputKind
@@ -31,7 +53,12 @@ public final class Aligner {
     /// How each file was aligned, so the 12 bands of a climate file share one source.
     private var sources: [Key: (any RasterSource, Footprint)] = [:]
 
-    public init() {}
+    /// Whether this aligner may use `BilinearSource` (else GDAL's warper for every warped input).
+    public let useOwnResampler: Bool
+
+    public init(useOwnResampler: Bool = Aligner.ownResamplerEnabled) {
+        self.useOwnResampler = useOwnResampler
+    }
 
     /// Describes `band` of the raster at `path` on `grid`. `scale`/`offset`/`nodata`
     /// override the band's own metadata when given.
@@ -47,7 +74,14 @@ public final class Aligner {
         if let known = sources[key] {
             made = known
         } else {
-            made = try Aligner.source(ds, path: path, kind: kind, grid: grid, srcNodata: nodata)
+            made = try Aligner.source(ds, path: path, kind: kind, grid: grid, srcNodata: nodata,
+                                      ownResampler: useOwnResampler) { source in
+                let k = LatticeKey(source: source, target: grid)
+                if let known = lattices[k] { return known }
+                let made = try TransformLattice.build(source: source, target: grid)
+                lattices[k] = made
+                return made
+            }
             sources[key] = made
         }
         return AlignedRaster(path: path, band: band, scale: scale ?? info.scale, offset: offset ?? info.offset,
@@ -56,11 +90,13 @@ public final class Aligner {
 
     /// One-off alignment without a shared cache.
     public static func align(path: String, band: Int, kind: InputKind, grid: Grid,
-                             scale: Double? = nil, offset: Double? = nil, nodata: Double? = nil) throws -> AlignedRaster {
-        try Aligner().align(path: path, band: band, kind: kind, grid: grid, scale: scale, offset: offset, nodata: nodata)
+                             scale: Double? = nil, offset: Double? = nil, nodata: Double? = nil,
+                             useOwnResampler: Bool = Aligner.ownResamplerEnabled) throws -> AlignedRaster {
+        try Aligner(useOwnResampler: useOwnResampler).align(path: path, band: band, kind: kind, grid: grid, scale: scale, offset: offset, nodata: nodata)
     }
 
-    static func source(_ ds: Dataset, path: String, kind: InputKind, grid: Grid, srcNodata: Double?) throws -> (any RasterSource, Footprint) {
+    static func source(_ ds: Dataset, path: String, kind: InputKind, grid: Grid, srcNodata: Double?, ownResampler: Bool,
+                       lattice: (Grid) throws -> TransformLattice) throws -> (any RasterSource, Footprint) {
         let srcGrid = try ds.grid()
         let fp = try Warp.footprint(of: ds, in: grid)
         guard fp.overlaps(grid) else {
@@ -71,7 +107,15 @@ public final class Aligner {
             return (DirectSource(path: path, colOffset: shift.col, rowOffset: shift.row), fp)
         }
         let gridRes = (abs(grid.transform.pixelWidth) * abs(grid.transform.pixelHeight)).squareRoot()
-        let resampling = resampling(kind: kind, ratio: fp.resolution / gridRes)
+        let ratio = fp.resolution / gridRes
+        let resampling = resampling(kind: kind, ratio: ratio)
+        if resampling == .bilinear, ratio >= ownResamplerMinRatio, ownResampler,
+           srcGrid.transform.isNorthUp, grid.transform.isNorthUp {
+            let nodata = try (1...max(ds.bandCount, 1)).map { try srcNodata ?? ds.bandInfo($0).nodata }
+            let source = BilinearSource(path: path, lattice: try lattice(srcGrid), sourceWidth: srcGrid.width,
+                                        sourceHeight: srcGrid.height, bandNodata: nodata)
+            return (source, fp)
+        }
         let vrt = try Warp.vrt(ds, path: path, grid: grid, resampling: resampling, srcNodata: srcNodata,
                                blockSize: warpBlockSize)
         return (WarpedVRTSource(vrt: vrt, resampling: resampling), fp)

@@ -2,9 +2,9 @@ import GDALKit
 
 /// Where the pixels of an input come from once it is on the target grid. A source is a
 /// value any thread can use to open its own handle and read a window of the grid.
-/// Today's sources: `DirectSource` (the file already lies on the grid's lattice) and
-/// `WarpedVRTSource` (GDAL's warper); a third (an own resampler) plugs in here without
-/// touching the pipeline.
+/// Today's sources: `DirectSource` (the file already lies on the grid's lattice),
+/// `BilinearSource` (sinkmap's own bilinear resampler for coarser continuous inputs) and
+/// `WarpedVRTSource` (GDAL's warper, for everything else).
 public protocol RasterSource: Sendable {
     /// Inputs with equal keys share one handle per thread and one read request per tile.
     var key: String { get }
@@ -17,6 +17,17 @@ public protocol RasterSource: Sendable {
     /// Reads `bands` over a window of the target grid, as raw Float32 into consecutive
     /// planes of `window.pixelCount` values (NaN outside the input).
     func read(bands: [Int], window: Window, from dataset: Dataset, into buffer: UnsafeMutablePointer<Float>) throws
+    /// The same with a worker's `ReadScratch`, which a source may use to keep state between
+    /// reads on that thread (the resampler's weights, shared by inputs on one source grid).
+    func read(bands: [Int], window: Window, from dataset: Dataset, scratch: ReadScratch,
+              into buffer: UnsafeMutablePointer<Float>) throws
+}
+
+extension RasterSource {
+    public func read(bands: [Int], window: Window, from dataset: Dataset, scratch: ReadScratch,
+                     into buffer: UnsafeMutablePointer<Float>) throws {
+        try read(bands: bands, window: window, from: dataset, into: buffer)
+    }
 }
 
 extension RasterSource {

@@ -11,8 +11,9 @@ public enum SceneValidator {
     /// reprojected footprint), 0.01 %.
     public static let coverageTolerance = 1e-4
 
-    public static func prepare(_ scene: Scene) throws -> PreparedScene {
-        let v = Run(scene: scene)
+    /// - Parameter cache: zone and red-line layers already read (the years of a series).
+    public static func prepare(_ scene: Scene, cache: ZoneLayerCache? = nil) throws -> PreparedScene {
+        let v = Run(scene: scene, cache: cache ?? ZoneLayerCache())
         return try v.prepare()
     }
 
@@ -20,10 +21,12 @@ public enum SceneValidator {
         let scene: Scene
         let shown: String
         let aligner = Aligner()
+        let cache: ZoneLayerCache
         var inputs: [InputFile] = []
 
-        init(scene: Scene) {
+        init(scene: Scene, cache: ZoneLayerCache) {
             self.scene = scene
+            self.cache = cache
             shown = scene.file.split(separator: "/").last.map(String.init) ?? scene.file
         }
 
@@ -108,15 +111,22 @@ public enum SceneValidator {
 
             let table = try parameterTable()
             let zonesPath = try existing(scene.zones.path, "zones.path")
-            let (zones, zoneShapes) = try zoneHierarchy(zonesPath, grid: grid, srs: srs)
+            let levelsKey = scene.zones.levels.map { "\($0.name)|\($0.idField)|\($0.labelField ?? "")" }
+            let (zones, zoneShapes) = try cache.zones(.init(path: zonesPath, layer: scene.zones.layer, levels: levelsKey,
+                                                            crsWKT: grid.crsWKT)) {
+                try zoneHierarchy(zonesPath, grid: grid, srs: srs)
+            }
             note("zones", zonesPath)
             var redlinePath: String?
             var redlineShapes: LayerShapes?
             if let r = scene.redline {
                 let p = try existing(r.path, "redline")
-                redlineShapes = try shapes("redline", r.path) {
-                    let layer = try VectorDataset(path: p).layer(r.layer)
-                    return try LayerShapes.read(try layer.features(fields: []), layer: layer, grid: srs)
+                let key = ZoneLayerCache.Key(path: p, layer: r.layer, levels: [], crsWKT: grid.crsWKT)
+                redlineShapes = try cache.redline(key) {
+                    try shapes("redline", r.path) {
+                        let layer = try VectorDataset(path: p).layer(r.layer)
+                        return try LayerShapes.read(try layer.features(fields: []), layer: layer, grid: srs)
+                    }
                 }
                 note("redline", p)
                 redlinePath = p

@@ -43,13 +43,21 @@ import TestSupport
         a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
     }
 
-    @Test func coarserContinuousInputIsBilinearAndWindowIndependent() throws {
+    /// With the own resampler allowed (the default) a coarser continuous input goes through
+    /// `BilinearSource`; with it disallowed, through GDAL's warper. Both are bilinear and
+    /// window-independent (ResamplerAgreementTests checks that they agree).
+    @Test(arguments: [false, true])
+    func coarserContinuousInputIsBilinearAndWindowIndependent(ownResampler: Bool) throws {
         let dir = TempDir("warp")
         let path = try coarseSource(dir)
         let grid = try target()
-        let a = try Aligner.align(path: path, band: 2, kind: .continuous, grid: grid)
-        let r = try #require(a.source as? WarpedVRTSource, "expected a warped VRT").resampling
-        #expect(r == .bilinear)
+        let a = try Aligner.align(path: path, band: 2, kind: .continuous, grid: grid, useOwnResampler: ownResampler)
+        if ownResampler {
+            #expect(a.source is BilinearSource, "expected the own resampler")
+        } else {
+            let r = try #require(a.source as? WarpedVRTSource, "expected a warped VRT").resampling
+            #expect(r == .bilinear)
+        }
         let whole = try readAll(a, tile: max(grid.width, grid.height))
         #expect(whole.allSatisfy { !$0.isNaN && $0 >= 100 && $0 < 250 })
         for tile in [7, 100, 300] {

@@ -1,4 +1,5 @@
 import CGDAL
+import Foundation
 import Glibc
 
 /// A GDAL or OGR failure, carrying GDAL's own message and the file it concerns.
@@ -20,7 +21,10 @@ public struct GDALError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public var description: String {
         let subject = path.isEmpty ? "" : "\(path): "
-        return "\(subject)\(operation) failed: \(message)"
+        // One line even when GDAL's message has several (libpq's connection errors do).
+        let text = message.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        return "\(subject)\(operation) failed: \(text)"
     }
 
     /// Builds an error from GDAL's last error message on this thread.
@@ -84,6 +88,11 @@ public enum GDAL {
             CPLSetConfigOption("GDAL_CACHEMAX", "\(megabytes)")
             GDALSetCacheMax64(Int64(megabytes) << 20)
         }
+    }
+
+    /// A GDAL configuration option (set in the process or the environment), nil when unset.
+    public static func config(_ key: String) -> String? {
+        CPLGetConfigOption(key, nil).map { String(cString: $0) }
     }
 
     /// Sets a GDAL configuration option (process-wide).

@@ -100,5 +100,25 @@ public final class CoordinateTransform {
         }
     }
 
+    /// From two CRS definitions (WKT, "EPSG:…"), e.g. a grid's and a raster's.
+    public convenience init(from source: String, to target: String) throws {
+        try self.init(from: SpatialReference(definition: source), to: SpatialReference(definition: target))
+    }
+
     deinit { OCTDestroyCoordinateTransformation(handle) }
+
+    /// Transforms `count` points in place (x, y in the CRSs' traditional GIS order; z = 0).
+    /// A point PROJ cannot transform gets NaN coordinates; the call itself does not fail,
+    /// so one point outside a projection's domain does not lose the others.
+    public func transform(x: UnsafeMutablePointer<Double>, y: UnsafeMutablePointer<Double>,
+                          z: UnsafeMutablePointer<Double>, success: UnsafeMutablePointer<Int32>, count: Int) {
+        guard count > 0 else { return }
+        z.update(repeating: 0, count: count)
+        success.update(repeating: 0, count: count)
+        _ = OCTTransformEx(handle, Int32(count), x, y, z, success)
+        for i in 0..<count where success[i] == 0 || !x[i].isFinite || !y[i].isFinite {
+            x[i] = .nan
+            y[i] = .nan
+        }
+    }
 }

@@ -87,19 +87,59 @@ public final class RasterWriter {
     }
 }
 
+/// How a COG's tiles are compressed: a GDAL COMPRESS method and, optionally, its level.
+public struct COGCompression: Sendable, Equatable, CustomStringConvertible {
+    public var method: String
+    public var level: Int?
+
+    /// DEFLATE at level 1: every GIS reads DEFLATE whatever its level, and level 1 encodes
+    /// ~30 % faster than GDAL's default 6 for files ~1.5 % larger (measured on a 9 Mpx NEP,
+    /// DESIGN.md "Outputs").
+    public static let `default` = COGCompression(method: "DEFLATE", level: 1)
+
+    /// Levels each method accepts in GDAL 3.6 (nil: no level).
+    static let levels: [String: ClosedRange<Int>?] = ["DEFLATE": 1...12, "ZSTD": 1...22, "LZW": nil, "NONE": nil]
+
+    public init(method: String, level: Int?) {
+        self.method = method
+        self.level = level
+    }
+
+    /// From `deflate`, `deflate:6`, `zstd`, `zstd:9`, `lzw` or `none` (any case); nil otherwise.
+    public init?(parsing text: String) {
+        let parts = text.uppercased().split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let range = COGCompression.levels[String(parts[0])] else { return nil }
+        method = String(parts[0])
+        if parts.count == 2 {
+            guard let range, let l = Int(parts[1]), range.contains(l) else { return nil }
+            level = l
+        } else {
+            level = method == "DEFLATE" ? COGCompression.default.level : nil
+        }
+    }
+
+    public var description: String { method.lowercased() + (level.map { ":\($0)" } ?? "") }
+
+    /// The COG driver's creation options for it (a predictor for every compressed method).
+    var creationOptions: [String] {
+        guard method != "NONE" else { return ["COMPRESS=NONE", "OVERVIEW_COMPRESS=NONE"] }
+        return ["COMPRESS=\(method)", "PREDICTOR=YES", "OVERVIEW_COMPRESS=\(method)", "OVERVIEW_PREDICTOR=YES"]
+            + (level.map { ["LEVEL=\($0)"] } ?? [])
+    }
+}
+
 /// Cloud-Optimized GeoTIFF output through GDAL's COG driver.
 public enum COG {
-    /// Copies band `band` of `source` to a COG at `path`: DEFLATE with a floating-point
-    /// predictor, 512-pixel tiles, overviews by averaging down to 256 pixels or less
-    /// (at least one level, even for a small raster), compression on all cores.
+    /// Copies band `band` of `source` to a COG at `path`: `compression` (DEFLATE level 1 by
+    /// default) with a floating-point predictor, 512-pixel tiles, overviews by averaging down
+    /// to 256 pixels or less (at least one level, even for a small raster), compression on all cores.
     public static func write(from source: Dataset, band: Int? = nil, to path: String, threads: Int? = nil,
-                             extraOptions: [String] = []) throws {
-        var args = ["-of", "COG", "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=YES", "-co", "BLOCKSIZE=512",
-                    "-co", "OVERVIEW_RESAMPLING=AVERAGE", "-co", "OVERVIEW_COMPRESS=DEFLATE", "-co", "OVERVIEW_PREDICTOR=YES",
+                             compression: COGCompression = .default, extraOptions: [String] = []) throws {
+        var args = ["-of", "COG", "-co", "BLOCKSIZE=512", "-co", "OVERVIEW_RESAMPLING=AVERAGE",
                     "-co", "OVERVIEW_COUNT=\(overviewCount(width: source.width, height: source.height))",
                     "-co", "NUM_THREADS=\(threads.map(String.init) ?? "ALL_CPUS")", "-co", "BIGTIFF=IF_SAFER"]
         if let band { args += ["-b", "\(band)"] }
-        for o in extraOptions { args += ["-co", o] }
+        for o in compression.creationOptions + extraOptions { args += ["-co", o] }
         let options = try GDAL.make("set up COG writing", path: path) {
             GDAL.withStringList(args) { GDALTranslateOptionsNew($0, nil) }
         }

@@ -1,4 +1,5 @@
 import CGDAL
+import Foundation
 
 /// A vector dataset being written (e.g. a GeoPackage), layer by layer.
 public final class VectorWriter {
@@ -17,6 +18,32 @@ public final class VectorWriter {
         }
         handle = try GDAL.make("create vector", path: path) { GDALCreate(d, path, 0, 0, 0, GDT_Unknown, nil) }
         self.path = path
+    }
+
+    /// Opens a vector dataset for update — an existing file or a database connection such as
+    /// `PG:dbname=... host=...` — or, when `path` names no existing file and is not a
+    /// connection string, creates it with `driver`. `path` in errors hides any password.
+    public init(updating connection: String, createWith driver: String = "GPKG") throws {
+        GDAL.initialize()
+        let shown = VectorWriter.redacted(connection)
+        path = shown
+        let isConnection = connection.range(of: "^[A-Za-z][A-Za-z0-9]+:", options: .regularExpression) != nil
+            && !connection.hasPrefix("/")
+        if isConnection || FileManager.default.fileExists(atPath: connection) {
+            handle = try GDAL.make("open for update", path: shown, fallback: "not a vector dataset GDAL can open for writing") {
+                GDALOpenEx(connection, UInt32(GDAL_OF_VECTOR | GDAL_OF_UPDATE | GDAL_OF_VERBOSE_ERROR), nil, nil, nil)
+            }
+        } else {
+            guard let d = GDALGetDriverByName(driver) else {
+                throw GDALError(operation: "create vector", path: shown, message: "GDAL has no \(driver) driver")
+            }
+            handle = try GDAL.make("create vector", path: shown) { GDALCreate(d, connection, 0, 0, 0, GDT_Unknown, nil) }
+        }
+    }
+
+    /// A connection string with its password replaced by `***`.
+    public static func redacted(_ connection: String) -> String {
+        connection.replacingOccurrences(of: "password=('[^']*'|[^ ]*)", with: "password=***", options: .regularExpression)
     }
 
     deinit { if let handle { GDALClose(handle) } }
@@ -79,6 +106,9 @@ public final class VectorWriter {
             self.handle = handle
             self.owner = owner
         }
+
+        /// The name of the layer's feature-id column ("fid" in a GeoPackage, "ogc_fid" in PostGIS).
+        public var fidColumn: String { String(cString: OGR_L_GetFIDColumn(handle)) }
 
         public func add(_ values: [(String, FieldValue)], geometry: Geometry?) throws {
             let path = owner.path

@@ -15,6 +15,23 @@ public enum Scenario {
         public var withoutMean: [Int64]
     }
 
+    /// What the scenario must say: codes of its land cover not in the table, and converted
+    /// pixels whose new class had no base NEP in their unit.
+    public static func warnings(_ base: ZonalAccumulator, table: ParameterTable) -> [String] {
+        guard let sc = base.scenario else { return [] }
+        var out: [String] = []
+        let lo = sc.leftOut
+        if !lo.unknownCodes.isEmpty {
+            let list = lo.unknownCodes.keys.sorted().map { "\($0) (\(lo.unknownCodes[$0]!) px)" }.joined(separator: ", ")
+            out.append("scenario land cover: codes not in the parameter table, left out (as no valid land cover): \(list)")
+        }
+        let without = complete(base, table: table).withoutMean.reduce(0, +)
+        if without > 0 {
+            out.append("scenario: \(without) converted pixel shares have no NEP (their new class has no pixel with valid NEP in their unit in the base run); see nep_without_mean in scenario/delta.csv")
+        }
+        return out
+    }
+
     public static func complete(_ base: ZonalAccumulator, table: ParameterTable) -> Completed {
         let layout = base.layout
         let sc = base.scenario!, classes = base.classSums!
@@ -81,7 +98,9 @@ public enum Scenario {
                 for part in rolled[li][ui] { s.merge(part) }
                 let key = [level.name, unit.id, unit.name].map(ZonalTable.quote).joined(separator: ",")
                 let dc = s.carbon - b.carbon, dn = s.nep - b.nep
-                let flux = b.hasFlux && s.hasFlux
+                // Δ NEP only where every converted share got its new class's mean: otherwise the
+                // scenario lacks part of the unit's NEP and the difference would mislead.
+                let flux = b.hasFlux && s.hasFlux && noMean[li][ui] == 0
                 let co2c = NumberText.shortest(Quantity.co2e(Quantity.carbon.value(dc)))
                 let co2n = flux ? NumberText.shortest(Quantity.co2e(Quantity.nep.value(dn))) : ""
                 delta += "\(key),\(Quantity.area.text(converted[li][ui])),\(Quantity.carbon.text(dc)),\(flux ? Quantity.nep.text(dn) : ""),\(co2c),\(co2n),\(noMean[li][ui])\n"

@@ -74,10 +74,13 @@ public enum Engine {
         public var commandLine: [String]
         public var started: Date
         public var progress: Progress
+        /// How the COGs are compressed (`--compress`).
+        public var compression: COGCompression
 
         public init(threads: Int, softwareVersion: String, checksums: @escaping () throws -> [Summary.Input] = { [] },
                     timings: [(String, Double)] = [], commandLine: [String] = CommandLine.arguments, started: Date = Date(),
-                    progress: Progress = Progress(style: .quiet)) {
+                    progress: Progress = Progress(style: .quiet), compression: COGCompression = .default) {
+            self.compression = compression
             self.threads = threads
             self.softwareVersion = softwareVersion
             self.checksums = checksums
@@ -120,7 +123,8 @@ public enum Engine {
         step(0)
         for (i, name) in rasterNames.enumerated() {
             try Interruption.check()
-            try COG.write(from: layers, band: i + 1, to: out.file("\(name).tif"), threads: context.threads)
+            try COG.write(from: layers, band: i + 1, to: out.file("\(name).tif"), threads: context.threads,
+                          compression: context.compression)
             step(i + 1)
         }
         try Interruption.check()
@@ -140,7 +144,7 @@ public enum Engine {
         let inputs = try context.checksums()
         let elapsed = timings.map(\.1).reduce(0, +)
         timings.append(("total", elapsed + clock.lap()))
-        let warnings = scene.warnings + Warnings.of(sums.leftOut, rolled: rolled, hierarchy: scene.zones)
+        let warnings = scene.warnings + Warnings.of(sums.leftOut, rolled: rolled, hierarchy: scene.zones) + Scenario.warnings(sums, table: scene.table)
         let report = RunReport(outDir: out.final, total: total, leftOut: sums.leftOut, tiles: plan.tiles.count,
                                tileSize: plan.tileSize, timings: timings, warnings: warnings)
         // Checksums of every output written so far (all but the summary itself).

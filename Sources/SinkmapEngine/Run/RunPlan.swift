@@ -1,5 +1,6 @@
 import Foundation
 import GDALKit
+import SinkmapGrid
 import SinkmapKernels
 import SinkmapScene
 
@@ -55,7 +56,9 @@ public struct RunPlan: Sendable {
     public var bufferBytesPerWorker: Int {
         let usesRedNir = scene.ndvi.contains { if case .redNir = $0 { return true } else { return false } }
         let floatPlanes = 4 * 12 + (usesRedNir ? 12 : 0) + 3 + 12 + 5  // monthly, red, lc/canopy/dtm, group scratch, outputs
-        return capacity * (floatPlanes * 4 + 4 + 4 + 1)                 // + class index, zone, red line
+        let lattices = Set(scene.bandsUsed.compactMap { ($0.raster.source as? BilinearSource)?.latticeID })
+        return capacity * (floatPlanes * 4 + 4 + 4 + 1                  // + class index, zone, red line
+                           + lattices.count * BilinearSource.scratchBytesPerPixel)  // the resampler's weights
     }
 
     /// What a run with `threads` workers needs beyond its inputs' metadata: the workers' tile

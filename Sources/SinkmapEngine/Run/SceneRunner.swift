@@ -15,10 +15,13 @@ public struct RunOptions: Sendable {
     public var commandLine: [String]
     /// Memory the run may use for its tile buffers and GDAL's cache, MiB.
     public var memoryBudgetMiB: Int
+    /// How the output COGs are compressed.
+    public var compression: COGCompression
 
     public init(outDir: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount, tileSize: Int? = nil,
                 overwrite: Bool = false, softwareVersion: String = "dev", commandLine: [String] = CommandLine.arguments,
-                memoryBudgetMiB: Int = 1024) {
+                memoryBudgetMiB: Int = 1024, compression: COGCompression = .default) {
+        self.compression = compression
         self.outDir = outDir
         self.threads = max(1, threads)
         self.tileSize = tileSize
@@ -86,6 +89,7 @@ public enum SceneRunner {
         return try Engine.finalize(partials, plan: plan, workspace: workspace, out: out,
                                    context: .init(threads: threads, softwareVersion: options.softwareVersion,
                                                   checksums: checksums.wait, timings: timings,
-                                                  commandLine: options.commandLine, started: started, progress: progress))
+                                                  commandLine: options.commandLine, started: started, progress: progress,
+                                                  compression: options.compression))
     }
 }

@@ -11,6 +11,8 @@ public final class TileReader {
     let scene: PreparedScene
     let plan: [ReadGroup]
     private var handles: [String: Dataset] = [:]
+    /// This worker's state between reads (the resampler's weights and buffers).
+    private let scratch = ReadScratch()
 
     /// The planes of the last tile read (`capacity` values each; monthly ones 12 × capacity).
     public let landcover, canopy: UnsafeMutablePointer<Float>
@@ -63,9 +65,9 @@ public final class TileReader {
         for group in plan {
             let ds = try dataset(group.rasters[0])
             if group.consecutive {
-                try AlignedRaster.read(group.rasters, w, from: ds, into: pointer(group.targets[0], n))
+                try AlignedRaster.read(group.rasters, w, from: ds, scratch: scratch, into: pointer(group.targets[0], n))
             } else {
-                try AlignedRaster.read(group.rasters, w, from: ds, into: groupScratch!)
+                try AlignedRaster.read(group.rasters, w, from: ds, scratch: scratch, into: groupScratch!)
                 for (i, t) in group.targets.enumerated() { pointer(t, n).update(from: groupScratch! + i * n, count: n) }
             }
             for (r, t) in zip(group.rasters, group.targets) {

@@ -39,6 +39,10 @@ public struct ZonalStatistics: Sendable {
     public static func compute(raster: String, band: Int, zones: String, layer layerName: String?, idField: String?,
                                threads: Int, coverage: Coverage = .exact) throws -> ZonalStatistics {
         GDAL.limitCache(megabytes: 64)
+        // Each polygon reads its bounding box once: for an uncompressed GeoTIFF, read it straight
+        // from the file instead of through the block cache (no second copy of every block; less
+        // memory, fewer page faults). No effect on other formats. The user's setting wins.
+        if GDAL.config("GTIFF_DIRECT_IO") == nil { GDAL.setConfig("GTIFF_DIRECT_IO", "YES") }
         let ds = try Dataset(path: raster)
         let info = try ds.bandInfo(band)
         let grid = try ds.grid()

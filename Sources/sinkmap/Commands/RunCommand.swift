@@ -27,6 +27,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("memory"), parsing: .unconditional, help: "Memory budget for tile buffers and GDAL's cache, MiB (default 1024); a tile size that needs more is refused.")
     var memoryMiB: Int = 1024
 
+    @Option(name: .customLong("compress"), help: "Compression of the output COGs: deflate (level 1, the default), deflate:LEVEL (1-12), zstd[:LEVEL] (1-22; not every GIS reads it), lzw or none.")
+    var compress: String = COGCompression.default.description
+
     @Flag(help: "Replace an existing output directory (only once the new one is complete).")
     var overwrite = false
 
@@ -36,7 +39,7 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard outOption != nil else {
-            let known = ["--out", "--threads", "--tile-size", "--memory", "--overwrite", "--quiet", "--help"]
+            let known = ["--out", "--threads", "--tile-size", "--memory", "--compress", "--overwrite", "--quiet", "--help"]
             let unknown = CommandLine.arguments.dropFirst().filter { $0.hasPrefix("--") && !known.contains(String($0.split(separator: "=")[0])) }
             if let first = unknown.first {
                 throw ValidationError("unknown option '\(first)' (did you mean --out?); --out DIR is required")
@@ -46,6 +49,9 @@ struct RunCommand: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
         if let t = tileSize, t < 16 || t > 4096 { throw ValidationError("--tile-size must be between 16 and 4096 (got \(t))") }
         guard memoryMiB >= 64 else { throw ValidationError("--memory must be at least 64 (MiB; got \(memoryMiB))") }
+        guard COGCompression(parsing: compress) != nil else {
+            throw ValidationError("--compress must be deflate, deflate:1-12, zstd, zstd:1-22, lzw or none (got '\(compress)')")
+        }
     }
 
     func run() throws {
@@ -58,7 +64,8 @@ struct RunCommand: ParsableCommand {
             do {
                 report = try SceneRunner.run(prepared, options: RunOptions(
                     outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,
-                    softwareVersion: Sinkmap.version, memoryBudgetMiB: memoryMiB), progress: progress)
+                    softwareVersion: Sinkmap.version, memoryBudgetMiB: memoryMiB,
+                    compression: COGCompression(parsing: compress) ?? .default), progress: progress)
             } catch let stop as Interruption.Interrupted {
                 FileHandle.standardError.write(Data("sinkmap: interrupted; nothing written to \(out)\n".utf8))
                 throw ExitCode(stop.exitCode)

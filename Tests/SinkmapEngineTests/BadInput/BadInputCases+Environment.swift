@@ -39,6 +39,8 @@ extension BadInputCase {
         .usage("tile-size-8", "`--tile-size 8`", ["--tile-size must be between 16 and 4096 (got 8)"], command: .run("--tile-size", "8")),
         .usage("tile-size-too-large", "`--tile-size 100000`", ["--tile-size must be between 16 and 4096"], command: .run("--tile-size", "100000")),
         .usage("memory-10", "`--memory 10` (MiB)", ["--memory must be at least 64"], command: .run("--memory", "10")),
+        .usage("compress-unknown", "`--compress brotli`", ["--compress must be deflate", "(got 'brotli')"], command: .run("--compress", "brotli")),
+        .usage("compress-level", "`--compress deflate:13`", ["--compress must be deflate, deflate:1-12"], command: .run("--compress", "deflate:13")),
         .refused("memory-budget-exceeded", "`--tile-size 4096 --memory 100`: tiles that would exceed the budget",
                  ["above the memory budget of 100 MiB", "--tile-size"], absent: ["1 threads"],
                  command: .run("--tile-size", "4096", "--memory", "100")),

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import SinkmapEngine
+import SinkmapScene
+
+struct SeriesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "series",
+        abstract: "Run the years of a monitoring series, then their change and trend (per pixel and per unit)."
+    )
+
+    @Argument(help: "The series file (YAML): name, and years as {YEAR: scene.yaml} or a list with template: (paths holding {year}).")
+    var series: String
+
+    @Option(name: .customLong("out"), help: "Output directory (must not exist unless --overwrite); each year in DIR/<year>/.")
+    var out: String
+
+    @Option(parsing: .unconditional, help: "Worker threads for each year (default: the number of active processors).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("memory"), parsing: .unconditional, help: "Memory budget per year's run, MiB (default 1024).")
+    var memoryMiB: Int = 1024
+
+    @Flag(help: "Replace an existing output directory (only once the new one is complete).")
+    var overwrite = false
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    @Option(name: .customLong("ledger"), help: "Append every year to the carbon ledger CONN (a .gpkg path or PG:...) once the outputs are written.")
+    var ledger: String?
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+        guard memoryMiB >= 64 else { throw ValidationError("--memory must be at least 64 (MiB; got \(memoryMiB))") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            Interruption.install()
+            let progress = Progress.automatic(quiet: quiet)
+            let file = try SeriesFile.load(path: series)
+            let cache = ZoneLayerCache()
+            let prepared = try SeriesRunner.prepare(file, cache: cache)
+            let report: SeriesReport
+            do {
+                report = try SeriesRunner.run(file, prepared: prepared, zoneLayerReads: cache.reads, options: SeriesOptions(
+                    outDir: out, threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version,
+                    memoryBudgetMiB: memoryMiB), progress: progress)
+            } catch let stop as Interruption.Interrupted {
+                FileHandle.standardError.write(Data("sinkmap: interrupted; nothing written to \(out)\n".utf8))
+                throw ExitCode(stop.exitCode)
+            }
+            for w in report.warnings { warn(w) }
+            print("Outputs in \(report.outDir): \(report.years.map { "\($0.year)/" }.joined(separator: " ")) series.csv change.csv trend.csv change/ trend/ summary.json")
+            for y in report.years {
+                print(String(format: "%d: NEP %.3f tC/yr, carbon stock %.3f tC (run %@)", y.year, y.report.total.nepTonnes,
+                             y.report.total.carbonTonnes, String(y.runID.prefix(12))))
+            }
+            if let ledger {
+                let ledgerDB = CarbonLedger(connection: ledger)
+                for y in report.years {
+                    let result = try ledgerDB.append(runDirectory: report.outDir + "/\(y.year)", year: y.year)
+                    print("ledger \(ledger): \(y.year): \(result)")
+                }
+            }
+        }
+    }
+}
