@@ -7,12 +7,32 @@ public struct AccountingOptions: Sendable, Equatable {
     public var valuation: ValuationSpec?
     public var compensation: CompensationSpec?
     public var scenario: ScenarioSpec?
+    public var plots: PlotsSpec?
     public init(uncertainty: UncertaintySpec? = nil, valuation: ValuationSpec? = nil, compensation: CompensationSpec? = nil,
-                scenario: ScenarioSpec? = nil) {
+                scenario: ScenarioSpec? = nil, plots: PlotsSpec? = nil) {
         self.uncertainty = uncertainty
         self.valuation = valuation
         self.compensation = compensation
         self.scenario = scenario
+        self.plots = plots
+    }
+}
+
+/// `plots: {path, agb, layer, id, radius}`: field plots for model-assisted unit totals (`estimates.csv`).
+public struct PlotsSpec: Sendable, Equatable {
+    /// As written in the scene (relative to it); `PreparedScene.plotsPath` is the resolved one.
+    public var path: String
+    public var agb: String
+    public var layer: String?
+    public var id: String?
+    /// Metres around a point; nil: the pixel containing it.
+    public var radius: Double?
+    public init(path: String, agb: String, layer: String? = nil, id: String? = nil, radius: Double? = nil) {
+        self.path = path
+        self.agb = agb
+        self.layer = layer
+        self.id = id
+        self.radius = radius
     }
 }
 

@@ -56,6 +56,8 @@ public struct PreparedScene: Sendable {
     public var parameterSD: [ParameterSD]? = nil
     /// The scenario's land cover aligned on the grid like `landcover` (nil without a scenario).
     public var scenarioLandcover: AlignedRaster? = nil
+    /// The plots file of the `plots` block, resolved (nil without one).
+    public var plotsPath: String? = nil
 }
 
 extension PreparedScene {

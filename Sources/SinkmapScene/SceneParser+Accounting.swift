@@ -7,7 +7,8 @@ extension SceneParser {
         let options = AccountingOptions(uncertainty: try root["uncertainty"].map { try parseUncertainty($0, ctx) },
                                         valuation: try root["valuation"].map { try parseValuation($0, ctx) },
                                         compensation: try root["compensation"].map { try parseCompensation($0, ctx) },
-                                        scenario: try root["scenario"].map { try parseScenario($0, ctx) })
+                                        scenario: try root["scenario"].map { try parseScenario($0, ctx) },
+                                        plots: try root["plots"].map { try parsePlots($0, ctx) })
         if let c = options.compensation, !zones.levels.contains(where: { $0.name == c.level }) {
             throw ctx.error("compensation.level", "'\(c.level)' is not a zone level (levels: \(zones.levels.map(\.name).joined(separator: ", ")))")
         }
@@ -38,6 +39,17 @@ extension SceneParser {
         let rh = try node["rh_scale_sd"].map { try ctx.number($0, "uncertainty.rh_scale_sd") } ?? 0
         guard rh >= 0, rh < 1 else { throw ctx.error("uncertainty.rh_scale_sd", "must be in [0, 1) (a relative standard deviation), got \(rh)") }
         return UncertaintySpec(draws: draws, seed: UInt64(seed), table: table, rhScaleSD: rh)
+    }
+
+    static func parsePlots(_ node: Node, _ ctx: Context) throws -> PlotsSpec {
+        guard node.mapping != nil else { throw ctx.error("plots", "expected {path, agb, layer, id, radius}") }
+        try ctx.allowOnly(node, ["path", "agb", "layer", "id", "radius"], at: "plots")
+        let path = try ctx.string(try ctx.require(node["path"], "plots.path"), "plots.path")!
+        let agb = try ctx.string(try ctx.require(node["agb"], "plots.agb"), "plots.agb")!
+        let radius = try node["radius"].map { try ctx.number($0, "plots.radius") }
+        if let radius, !(radius > 0) { throw ctx.error("plots.radius", "must be a positive number of metres, got \(radius)") }
+        return PlotsSpec(path: path, agb: agb, layer: try ctx.string(node["layer"], "plots.layer", optional: true),
+                         id: try ctx.string(node["id"], "plots.id", optional: true), radius: radius)
     }
 
     static func parseScenario(_ node: Node, _ ctx: Context) throws -> ScenarioSpec {

@@ -43,7 +43,7 @@ public enum SceneParser {
         try refuseDuplicateKeys(root, at: "", ctx)
         try ctx.allowOnly(root, [
             "name", "grid", "landcover", "parameters", "canopy_height", "periods", "zones", "redline", "models",
-            "uncertainty", "valuation", "compensation", "scenario",
+            "uncertainty", "valuation", "compensation", "scenario", "plots",
         ], at: "")
 
         let name = try ctx.string(root["name"], "name", optional: true) ?? "scene"
@@ -55,9 +55,17 @@ public enum SceneParser {
         let zones = try parseZones(try ctx.require(root["zones"], "zones"), ctx)
         let redline = try root["redline"].map { try parseRedline($0, ctx) }
         let options = try parseModels(root["models"], ctx)
+        let accounting = try parseAccounting(root, zones: zones, ctx)
+        if case .knn = options.agb {
+            guard accounting.plots != nil else { throw ctx.error("models.agb", "knn imputes AGB from the scene's plots; add a plots block") }
+            guard canopy != nil else { throw ctx.error("models.agb", "knn needs canopy_height (its predictors are heights and NDVI)") }
+            guard accounting.uncertainty == nil else {
+                throw ctx.error("models.agb", "knn cannot be combined with uncertainty yet (its Monte Carlo covers the allometry's agb_a)")
+            }
+        }
         return Scene(file: file, name: name, grid: grid, landcover: landcover, parameters: parameters,
                      canopy: canopy, periods: periods, zones: zones, redline: redline, options: options,
-                     accounting: try parseAccounting(root, zones: zones, ctx))
+                     accounting: accounting)
     }
 
     /// YAML keeps only one of two equal keys of a mapping, silently: refuse them, naming the
@@ -198,7 +206,7 @@ public enum SceneParser {
     static func parseModels(_ node: Node?, _ ctx: Context) throws -> ModelOptions {
         guard let node else { return ModelOptions(rh: .pei2009, carbonFraction: 0.47) }
         guard node.mapping != nil else { throw ctx.error("models", "expected a mapping") }
-        try ctx.allowOnly(node, ["npp", "rh", "rh_q10", "carbon_fraction"], at: "models")
+        try ctx.allowOnly(node, ["npp", "rh", "rh_q10", "carbon_fraction", "agb", "knn_k"], at: "models")
         if let npp = try ctx.string(node["npp"], "models.npp", optional: true), npp != "casa" {
             throw ctx.error("models.npp", "unknown NPP model '\(npp)' (the only one is casa)")
         }
@@ -222,7 +230,18 @@ public enum SceneParser {
         }
         let cf = try node["carbon_fraction"].map { try ctx.number($0, "models.carbon_fraction") } ?? 0.47
         guard cf > 0, cf <= 1 else { throw ctx.error("models.carbon_fraction", "must be in (0, 1], got \(cf)") }
-        return ModelOptions(rh: rh, carbonFraction: cf)
+        let agb: AGBModel
+        switch try ctx.string(node["agb"], "models.agb", optional: true) ?? "allometric" {
+        case "allometric":
+            guard node["knn_k"] == nil else { throw ctx.error("models.knn_k", "only for models.agb: knn") }
+            agb = .allometric
+        case "knn":
+            let k = try SceneParser.integer(node["knn_k"], "models.knn_k", ctx, default: 5)
+            guard k >= 1 else { throw ctx.error("models.knn_k", "must be at least 1, got \(k)") }
+            agb = .knn(k: k)
+        case let other: throw ctx.error("models.agb", "unknown AGB model '\(other)' (allometric or knn)")
+        }
+        return ModelOptions(rh: rh, carbonFraction: cf, agb: agb)
     }
 
     static func parseMonth(_ text: String) -> YearMonth? {

@@ -176,6 +176,8 @@ public enum SceneValidator {
                 }
             }
             let sd = try parameterSD(table)
+            let plotsPath = try scene.accounting.plots.map { try existing($0.path, "plots.path") }
+            if let plotsPath { note("plots", plotsPath) }
             var prepared = PreparedScene(
                 scene: scene, grid: grid, crsName: srs.name, crsEPSG: srs.epsg, isGeographic: srs.isGeographic,
                 ellipsoid: srs.ellipsoid, landcover: landcover, ndvi: ndvi, temperature: temperature,
@@ -184,6 +186,7 @@ public enum SceneValidator {
                 redlineLayer: scene.redline?.layer, redlineShapes: redlineShapes, inputFiles: inputs, warnings: warnings)
             prepared.parameterSD = sd
             prepared.scenarioLandcover = scenarioLandcover
+            prepared.plotsPath = plotsPath
             return prepared
         }
 

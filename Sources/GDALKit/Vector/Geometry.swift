@@ -54,6 +54,12 @@ public final class Geometry {
         return t == wkbPolygon || t == wkbMultiPolygon || t == wkbCurvePolygon || t == wkbMultiSurface
     }
 
+    /// The (x, y) of a point geometry; nil for any other type or an empty point.
+    public var point: SIMD2<Double>? {
+        guard OGR_GT_Flatten(OGR_G_GetGeometryType(handle)) == wkbPoint, OGR_G_IsEmpty(handle) == 0 else { return nil }
+        return SIMD2(OGR_G_GetX(handle, 0), OGR_G_GetY(handle, 0))
+    }
+
     /// OGR's name of the geometry type, e.g. "Line String".
     public var typeName: String { String(cString: OGRGeometryTypeToName(OGR_G_GetGeometryType(handle))) }
 

@@ -1,7 +1,7 @@
 import SinkmapScene
 
 /// The accounting tables a scene asks for beyond the one map: `uncertainty.csv`,
-/// `valuation.csv`, `compensation.csv`, `scenario/`. Returns the files written.
+/// `valuation.csv`, `compensation.csv`, `scenario/`, `estimates.csv`. Returns the files written.
 enum AccountingOutputs {
     static func write(_ sums: ZonalAccumulator, rolled: [[[ZoneTotals]]], scene: PreparedScene, out: OutputDirectory) throws -> [String] {
         var files: [String] = []
@@ -20,6 +20,10 @@ enum AccountingOutputs {
             let text = try Compensation.csv(c, hierarchy: scene.zones, rolled: rolled, layout: sums.layout)
             try OutputDirectory.write(text, to: out.file("compensation.csv"))
             files.append("compensation.csv")
+        }
+        if scene.plotsPath != nil {
+            try OutputDirectory.write(try Estimates.csv(scene: scene, agbRaster: out.file("agb.tif")), to: out.file("estimates.csv"))
+            files.append("estimates.csv")
         }
         if sums.scenario != nil {
             files += try Scenario.write(sums, baseRolled: rolled, scene: scene, out: out)

@@ -140,7 +140,9 @@ public struct Summary: Codable, Sendable, Equatable {
         public var carbonFraction: Double
         public var table: String
         public var classes: [ClassRow]
-        enum CodingKeys: String, CodingKey { case respiration, carbonFraction = "carbon_fraction", table, classes }
+        /// `knn (k K)` when AGB is imputed from the plots (absent for the allometry).
+        public var agbModel: String? = nil
+        enum CodingKeys: String, CodingKey { case respiration, carbonFraction = "carbon_fraction", table, classes, agbModel = "agb_model" }
     }
     public struct RunInfo: Codable, Sendable, Equatable {
         /// Worker threads that ran (no more than the cores and the tiles).
@@ -225,6 +227,7 @@ public struct Summary: Codable, Sendable, Equatable {
                          ndviMax: c.ndviMax, agbA: c.agbA, agbB: c.agbB, rootShoot: c.rootShoot, cAbove: c.cAbove,
                          cBelow: c.cBelow, cSoil: c.cSoil, cDead: c.cDead)
             })
+        if case .knn(let k) = options.agb { parameters.agbModel = "knn (k \(k))" }
         self.run = run
         timingsSeconds = timings
         self.warnings = warnings

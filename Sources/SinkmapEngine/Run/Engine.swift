@@ -21,7 +21,7 @@ public enum Engine {
         let queue = TileQueue<ZonalAccumulator>(tiles: tiles.count, workers: threads)
         try queue.run(workers: threads) { wi, queue in
             let reader = TileReader(scene: scene, capacity: capacity)
-            let kernel = TileKernel(scene: scene, lookup: lookup, capacity: capacity)
+            let kernel = TileKernel(scene: scene, lookup: lookup, capacity: capacity, agbKNN: plan.agbKNN)
             let accumulator = TileAccumulator(scene: scene, layout: plan.layout, zoneRasters: workspace.zoneRasters,
                                               rowArea: plan.rowArea, capacity: capacity)
             while let t = queue.take() {

@@ -1,6 +1,7 @@
 import Foundation
 import GDALKit
 import SinkmapGrid
+import SinkmapKernels
 import SinkmapScene
 
 /// What a run of a scene is cut into, fixed before any pixel is read: the tiles (a pure
@@ -13,6 +14,8 @@ public struct RunPlan: Sendable {
     public let layout: SlotLayout
     /// Area of a pixel of each grid row, m².
     public let rowArea: [Double]
+    /// The kNN reference plots of `models: {agb: knn}` (nil for the allometry).
+    public let agbKNN: NearestNeighbours?
 
     /// - Parameter tileSize: nil for `Tiling.defaultTileSize` of the land cover's block size.
     public init(_ scene: PreparedScene, tileSize: Int?) throws {
@@ -26,6 +29,7 @@ public struct RunPlan: Sendable {
         rowArea = PixelArea(grid: grid, isGeographic: scene.isGeographic, semiMajor: scene.ellipsoid.semiMajor,
                             inverseFlattening: scene.ellipsoid.inverseFlattening,
                             linearUnitMetres: scene.isGeographic ? 1 : srs.linearUnitMetres).rowArea
+        agbKNN = try AGBImputation.reference(scene)
     }
 
     /// What identifies the plan in its partials: grid size, geotransform, a digest of the

@@ -51,6 +51,7 @@ public enum SceneRunner {
     public static func run(_ scene: PreparedScene, options: RunOptions, progress: Progress) throws -> RunReport {
         GDAL.initialize()
         GDAL.limitCache(megabytes: 64)  // memory stays bounded by tiles in flight
+        _ = try Estimates.plots(scene)  // bad plots are refused before anything is written
         let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite,
                                       protecting: [scene.scene.file] + scene.inputFiles.map(\.path))
         do {

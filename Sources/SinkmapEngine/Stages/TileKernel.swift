@@ -32,7 +32,11 @@ public final class TileKernel {
         ("Carbon stock: above + below ground, soil and dead organic matter", "Mg C ha-1"),
     ]
 
-    public init(scene: PreparedScene, lookup: CodeLookup, capacity: Int) {
+    /// kNN imputation of AGB (`models: {agb: knn}`); nil for the allometry.
+    let imputation: PixelImputation?
+
+    public init(scene: PreparedScene, lookup: CodeLookup, capacity: Int, agbKNN: NearestNeighbours? = nil) {
+        imputation = agbKNN.map { PixelImputation(tree: $0, table: scene.table, carbonFraction: scene.scene.options.carbonFraction) }
         self.capacity = capacity
         classes = PreparedClasses(table: scene.table, options: scene.scene.options)
         self.lookup = lookup
@@ -56,6 +60,10 @@ public final class TileKernel {
                               precipitation: input.precipitation, radiation: input.radiation,
                               canopyHeight: input.hasCanopy ? UnsafePointer(input.canopy) : nil)
         CarbonKernels.run(tile, plane(count: n), classes: classes)
+        if let imputation, input.hasCanopy {
+            imputation.run(classIndex: classIndex, hasAllometry: hasAllometry, height: input.canopy, ndvi: input.ndvi,
+                           agb: outputs + 3 * n, carbon: outputs + 4 * n, count: n)
+        }
         if let noFlux { zeroFluxes(noFlux, count: n) }
         let missing = Bands.countMissing(nep: outputs + 2 * n, precipitation: input.precipitation, count: n, months: 12,
                                          classIndex: classIndex)

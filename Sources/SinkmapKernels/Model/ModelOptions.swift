@@ -15,14 +15,23 @@ public enum RhModel: Sendable, Equatable {
     }
 }
 
+/// The AGB model of a run: the table's allometry, or kNN imputation from the scene's plots.
+public enum AGBModel: Sendable, Equatable {
+    case allometric
+    case knn(k: Int)
+}
+
 /// Run-wide model choices from the scene's `models:` section.
 public struct ModelOptions: Sendable, Equatable {
     public var rh: RhModel
     /// Carbon fraction of dry biomass (SPEC `carbon_fraction`, dimensionless, must be > 0).
     public var carbonFraction: Double
+    /// How AGB is mapped where a class has a lidar allometry and the pixel a canopy height.
+    public var agb: AGBModel
 
-    public init(rh: RhModel = .pei2009, carbonFraction: Double = 0.47) {
+    public init(rh: RhModel = .pei2009, carbonFraction: Double = 0.47, agb: AGBModel = .allometric) {
         self.rh = rh
         self.carbonFraction = carbonFraction
+        self.agb = agb
     }
 }

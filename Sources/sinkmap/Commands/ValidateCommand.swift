@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GDALKit
 import SinkmapGrid
+import SinkmapEngine
 import SinkmapScene
 
 struct ValidateCommand: ParsableCommand {
@@ -17,7 +18,12 @@ struct ValidateCommand: ParsableCommand {
         try reportingErrors {
             let parsed = try SceneParser.load(path: scene)
             let p = try SceneValidator.prepare(parsed)
+            let plots = try Estimates.plots(p)  // refuses plots outside the grid or with a bad AGB, as run does
             print(describe(p))
+            if let spec = p.scene.accounting.plots, let path = p.plotsPath {
+                print("Plots: \(path)\(spec.layer.map { " layer \($0)" } ?? ""), \(plots.count) plots, AGB from '\(spec.agb)'"
+                      + (spec.radius.map { ", circles of \($0) m" } ?? "") + " → estimates.csv")
+            }
             for w in p.warnings { warn(w) }
         }
     }
@@ -58,5 +64,6 @@ func describe(_ p: PreparedScene) -> String {
     case .q10(let r, let q, let tr): rh = "q10 (r_ref \(r), q10 \(q), t_ref \(tr))"
     }
     s += "Models: NPP casa, Rh \(rh), carbon fraction \(p.scene.options.carbonFraction)"
+    if case .knn(let k) = p.scene.options.agb { s += ", AGB kNN from the plots (k \(k))" }
     return s
 }

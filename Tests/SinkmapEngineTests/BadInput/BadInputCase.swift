@@ -73,7 +73,7 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
     }
 
     /// The whole table.
-    static let all: [BadInputCase] = scene + rasters + parameters + zones + environment
+    static let all: [BadInputCase] = scene + rasters + parameters + zones + environment + plots
 
     /// `nep_missing` of the baseline is below this (its NDVI has cloud gaps).
     static let baselineNEPMissing = 40_000
