@@ -79,7 +79,7 @@ public enum Engine {
 
         public init(threads: Int, softwareVersion: String, checksums: @escaping () throws -> [Summary.Input] = { [] },
                     timings: [(String, Double)] = [], commandLine: [String] = CommandLine.arguments, started: Date = Date(),
-                    progress: Progress = Progress(style: .quiet)) {
+                    progress: Progress = Progress(style: .quiet), shards: [Summary.ShardInfo]? = nil) {
             self.threads = threads
             self.softwareVersion = softwareVersion
             self.checksums = checksums
@@ -87,6 +87,7 @@ public enum Engine {
             self.commandLine = commandLine
             self.started = started
             self.progress = progress
+            self.shards = shards
         }
     }
 

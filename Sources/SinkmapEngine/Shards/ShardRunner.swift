@@ -26,8 +26,9 @@ public enum ShardRunner {
         var clock = Stopwatch()
         let plan = try RunPlan(scene, tileSize: options.tileSize)
         let range = shard.tiles(of: plan.tiles.count)
-        guard let area = ShardSpec.area(of: range, tiles: plan.tiles, grid: scene.grid) else {
-            throw ShardSpec.Invalid(description: "--shard \(shard): the scene has only \(plan.tiles.count) tiles of \(plan.tileSize) px, so shard \(shard.index) would compute nothing; use at most \(plan.tiles.count) shards or a smaller --tile-size")
+        // More shards than tiles would leave some shards without a tile: refused for every K.
+        guard shard.count <= plan.tiles.count, let area = ShardSpec.area(of: range, tiles: plan.tiles, grid: scene.grid) else {
+            throw ShardSpec.Invalid(description: "--shard \(shard): the scene has only \(plan.tiles.count) tiles of \(plan.tileSize) px, fewer than \(shard.count) shards; use at most \(plan.tiles.count) shards or a smaller --tile-size")
         }
         let threads = RunPlan.threads(options.threads, tileCount: range.count)
         try SceneRunner.checkMemory(plan, threads: threads, budgetMiB: options.memoryBudgetMiB)

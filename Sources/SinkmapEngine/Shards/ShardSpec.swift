@@ -9,6 +9,7 @@ public struct ShardSpec: Sendable, Equatable, Codable, CustomStringConvertible {
 
     public struct Invalid: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     public init(index: Int, count: Int) throws {

@@ -84,7 +84,7 @@ struct RunCommand: ParsableCommand {
 
 extension RunCommand {
     /// `--shard K/N`: the shard's tiles into a shard directory.
-    func runShard(_ prepared: PreparedScene, spec: ShardSpec, progress: Progress) throws {
+    func runShard(_ prepared: PreparedScene, spec: ShardSpec, progress: SinkmapEngine.Progress) throws {
         let m: ShardManifest
         do {
             m = try ShardRunner.run(prepared, shard: spec, options: RunOptions(
