@@ -13,7 +13,7 @@ public final class RunWorkspace: Sendable {
     ///   - sinkPath: where the sink is written; nil: `.layers.tif` in `directory`.
     public init(_ plan: RunPlan, directory: String, sinkArea: Window? = nil, sinkPath: String? = nil) throws {
         self.directory = directory
-        zoneRasters = try ZoneRasters.make(plan.scene, in: directory)
+        zoneRasters = try ZoneRasters.make(plan.scene, in: directory, rows: sinkArea.map { $0.row..<$0.rowEnd })
         sink = try TileSink(path: sinkPath ?? directory + "/.layers.tif", grid: plan.scene.grid, area: sinkArea)
     }
 
