@@ -37,5 +37,14 @@ public struct Grid: Equatable, Hashable, Sendable, CustomStringConvertible {
         return (corners.map(\.x).min()!, corners.map(\.y).min()!, corners.map(\.x).max()!, corners.map(\.y).max()!)
     }
 
+    /// The part of the grid under `window`: same CRS and pixel size, origin at the window's corner.
+    public func cropped(to window: Window) -> Grid {
+        let corner = transform.apply(col: Double(window.col), row: Double(window.row))
+        var t = transform
+        t.originX = corner.x
+        t.originY = corner.y
+        return Grid(crsWKT: crsWKT, transform: t, width: window.width, height: window.height)
+    }
+
     public var description: String { "\(width)×\(height) pixels, transform \(transform)" }
 }

@@ -24,6 +24,8 @@ public final class OutputDirectory {
 
     /// The file inside a staging folder that marks it as sinkmap's work in progress.
     static let marker = ".sinkmap-partial"
+    /// The file a complete output holds: a run's or merge's summary, a shard's manifest.
+    static let completeMarks = ["summary.json", "shard.json"]
 
     public struct Refused: Error, CustomStringConvertible {
         public var description: String
@@ -58,7 +60,7 @@ public final class OutputDirectory {
                 }
                 // Replace only what looks like an earlier sinkmap output (or an empty folder).
                 let entries = (try? fm.contentsOfDirectory(atPath: final)) ?? ["?"]
-                guard entries.isEmpty || entries.contains("summary.json") else {
+                guard entries.isEmpty || entries.contains(where: OutputDirectory.completeMarks.contains) else {
                     throw Refused(description: "\(path): exists and is not a sinkmap output (no summary.json); not replacing it")
                 }
             }
@@ -187,7 +189,7 @@ public final class OutputDirectory {
         guard let entries = try? fm.contentsOfDirectory(atPath: parent) else { return }
         for e in entries where e.hasPrefix(prefix) {
             let path = parent + "/" + e
-            if fm.fileExists(atPath: path + "/" + marker) || fm.fileExists(atPath: path + "/summary.json") {
+            if fm.fileExists(atPath: path + "/" + marker) || completeMarks.contains(where: { fm.fileExists(atPath: path + "/" + $0) }) {
                 try? fm.removeItem(atPath: path)
             }
         }

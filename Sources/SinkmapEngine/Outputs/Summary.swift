@@ -190,14 +190,36 @@ public struct Summary: Codable, Sendable, Equatable {
     public var timingsSeconds: [String: Double]
     /// The warnings the run printed (data left out that a reader of the totals must know).
     public var warnings: [String]
+    /// The shards a merge put together (absent for a whole run).
+    public var shards: [ShardInfo]?
+
+    /// One shard of a merged run: which, where, what it computed and how long it took.
+    public struct ShardInfo: Codable, Sendable, Equatable {
+        /// "K/N".
+        public var shard: String
+        public var directory: String
+        public var host: String
+        /// Tile indices lo..<hi of the plan.
+        public var tiles: [Int]
+        public var timingsSeconds: [String: Double]
+        enum CodingKeys: String, CodingKey { case shard, directory, host, tiles, timingsSeconds = "timings_seconds" }
+        public init(shard: String, directory: String, host: String, tiles: [Int], timingsSeconds: [String: Double]) {
+            self.shard = shard
+            self.directory = directory
+            self.host = host
+            self.tiles = tiles
+            self.timingsSeconds = timingsSeconds
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case software, scene, grid, totals, leftOut = "left_out", inputs, months, bands, outputs, parameters, run
-        case timingsSeconds = "timings_seconds", warnings
+        case timingsSeconds = "timings_seconds", warnings, shards
     }
 
     public init(scene: PreparedScene, total: ZoneTotals, lcMissingArea: Int128, leftOut: LeftOut, run: RunInfo, inputs: [Input],
-                outputs: [OutputFile], timings: [String: Double], warnings: [String], version: String) {
+                outputs: [OutputFile], timings: [String: Double], warnings: [String], version: String,
+                shards: [ShardInfo]? = nil) {
         let g = scene.grid
         let options = scene.scene.options
         software = Software(name: "sinkmap", version: version, gdal: GDAL.version, build: KernelBuild.target)
@@ -231,6 +253,7 @@ public struct Summary: Codable, Sendable, Equatable {
         self.run = run
         timingsSeconds = timings
         self.warnings = warnings
+        self.shards = shards
     }
 
     /// The JSON text (pretty, sorted keys, slashes as they are), with a final newline.

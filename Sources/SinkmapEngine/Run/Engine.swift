@@ -76,10 +76,13 @@ public enum Engine {
         public var progress: Progress
         /// How the COGs are compressed (`--compress`).
         public var compression: COGCompression
+        /// The shards a merge finalizes (summary.json's `shards`); nil for a whole run.
+        public var shards: [Summary.ShardInfo]?
 
         public init(threads: Int, softwareVersion: String, checksums: @escaping () throws -> [Summary.Input] = { [] },
                     timings: [(String, Double)] = [], commandLine: [String] = CommandLine.arguments, started: Date = Date(),
-                    progress: Progress = Progress(style: .quiet), compression: COGCompression = .default) {
+                    progress: Progress = Progress(style: .quiet), compression: COGCompression = .default,
+                    shards: [Summary.ShardInfo]? = nil) {
             self.compression = compression
             self.threads = threads
             self.softwareVersion = softwareVersion
@@ -88,6 +91,7 @@ public enum Engine {
             self.commandLine = commandLine
             self.started = started
             self.progress = progress
+            self.shards = shards
         }
     }
 
@@ -96,27 +100,43 @@ public enum Engine {
     /// do not cover every tile.
     public static func finalize(_ partials: RunPartials, plan: RunPlan, workspace: RunWorkspace, out: OutputDirectory,
                                 context: Context) throws -> RunReport {
+        try checkComplete(partials, plan: plan)
+        // The rasters come from this workspace's sink: every tile must have been written there.
+        if let missing = plan.tiles.first(where: { !workspace.sink.hasWritten($0) }) {
+            throw RunPartials.Mismatch(description: "tile \(missing) of the outputs was not written into this workspace; finalize where the tiles were computed")
+        }
+        try refuseEmpty(partials.sums, scene: plan.scene)
+        try workspace.sink.describe(bands: TileKernel.outputBands, metadata: outputMetadata(plan.scene, version: context.softwareVersion))
+        let layers = try workspace.sink.finish()
+        return try writeOutputs(partials, plan: plan, layers: layers, out: out, context: context,
+                                rastersWritten: { workspace.removeIntermediates() })
+    }
+
+    /// Partials of this plan, covering every tile.
+    static func checkComplete(_ partials: RunPartials, plan: RunPlan) throws {
         guard partials.plan == plan.key, partials.sums.layout == plan.layout else {
             throw RunPartials.Mismatch(description: "the partials are of another plan (\(partials.plan), not \(plan.key))")
         }
         guard partials.isComplete else {
             throw RunPartials.Mismatch(description: "the partials cover \(partials.tiles.count) of \(plan.tiles.count) tiles; every tile is needed to write the outputs")
         }
-        // The rasters come from this workspace's sink: every tile must have been written there.
-        if let missing = plan.tiles.first(where: { !workspace.sink.hasWritten($0) }) {
-            throw RunPartials.Mismatch(description: "tile \(missing) of the outputs was not written into this workspace; finalize where the tiles were computed")
-        }
+    }
+
+    /// The dataset metadata of the output rasters (the intermediate's, or a merge's VRT's).
+    static func outputMetadata(_ scene: PreparedScene, version: String) -> [String: String] {
+        ["SINKMAP_SCENE": scene.scene.name,
+         "SINKMAP_MONTHS": scene.scene.periods.map { "\($0.month)" }.joined(separator: ","),
+         "SINKMAP_VERSION": version,
+         "SINKMAP_RH_MODEL": scene.scene.options.rh.name]
+    }
+
+    /// Every output from complete partials and `layers`, the five output bands on the grid
+    /// (described, with the output metadata). `rastersWritten` runs once the COGs exist.
+    static func writeOutputs(_ partials: RunPartials, plan: RunPlan, layers: Dataset, out: OutputDirectory,
+                             context: Context, rastersWritten: () -> Void) throws -> RunReport {
         let scene = plan.scene
-        try refuseEmpty(partials.sums, scene: scene)
         var clock = Stopwatch()
         var timings = context.timings
-        try workspace.sink.describe(bands: TileKernel.outputBands, metadata: [
-            "SINKMAP_SCENE": scene.scene.name,
-            "SINKMAP_MONTHS": scene.scene.periods.map { "\($0.month)" }.joined(separator: ","),
-            "SINKMAP_VERSION": context.softwareVersion,
-            "SINKMAP_RH_MODEL": scene.scene.options.rh.name,
-        ])
-        let layers = try workspace.sink.finish()
         // Outputs: 5 COGs, the tables, the checksums and summary (a third of a run).
         let steps = rasterNames.count + 2
         func step(_ done: Int) { context.progress.update(done: done, total: steps, label: "outputs", unit: "steps") }
@@ -128,7 +148,7 @@ public enum Engine {
             step(i + 1)
         }
         try Interruption.check()
-        workspace.removeIntermediates()
+        rastersWritten()
         let styles = try CatalogueOutputs.writeStyles(out: out)
         timings.append(("write_cogs", clock.lap()))
 
@@ -161,7 +181,7 @@ public enum Engine {
         let lcMissing = rolled[0].map(OneMapWriter.lcMissing).reduce(0, +)
         let summary = Summary(scene: scene, total: total, lcMissingArea: lcMissing, leftOut: sums.leftOut, run: run, inputs: inputs, outputs: outputs,
                               timings: Dictionary(uniqueKeysWithValues: timings), warnings: warnings,
-                              version: context.softwareVersion)
+                              version: context.softwareVersion, shards: context.shards)
         try OutputDirectory.write(try summary.json(), to: out.file("summary.json"))
         step(steps)
         try Interruption.check()

@@ -64,6 +64,14 @@ public enum SceneRunner {
         }
     }
 
+    /// Refuses tile buffers plus GDAL's cache above the memory budget, with the figure.
+    static func checkMemory(_ plan: RunPlan, threads: Int, budgetMiB: Int) throws {
+        let need = plan.memoryEstimate(threads: threads)
+        if need > budgetMiB << 20 {
+            throw OutputDirectory.Refused(description: "tiles of \(plan.tileSize) px on \(threads) thread\(threads == 1 ? "" : "s") need about \(need >> 20) MiB (tile buffers and GDAL's cache), above the memory budget of \(budgetMiB) MiB; use a smaller --tile-size or fewer --threads, or raise --memory")
+        }
+    }
+
     static func runStaged(_ scene: PreparedScene, options: RunOptions, progress: Progress, out: OutputDirectory) throws -> RunReport {
         let started = Date()
         var clock = Stopwatch()
@@ -73,10 +81,7 @@ public enum SceneRunner {
 
         let plan = try RunPlan(scene, tileSize: options.tileSize)
         let threads = RunPlan.threads(options.threads, tileCount: plan.tiles.count)
-        let need = plan.memoryEstimate(threads: threads)
-        if need > options.memoryBudgetMiB << 20 {
-            throw OutputDirectory.Refused(description: "tiles of \(plan.tileSize) px on \(threads) thread\(threads == 1 ? "" : "s") need about \(need >> 20) MiB (tile buffers and GDAL's cache), above the memory budget of \(options.memoryBudgetMiB) MiB; use a smaller --tile-size or fewer --threads, or raise --memory")
-        }
+        try checkMemory(plan, threads: threads, budgetMiB: options.memoryBudgetMiB)
         let workspace = try RunWorkspace(plan, directory: out.staging)
         var timings = [("rasterize_zones", clock.lap())]
 

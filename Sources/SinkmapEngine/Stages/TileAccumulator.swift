@@ -61,10 +61,12 @@ public final class TileAccumulator {
         let n = w.pixelCount
         precondition(n <= capacity)
         if zonesDataset == nil { zonesDataset = try Dataset(path: zoneRasters.zonesPath) }
-        try zonesDataset!.readRaw(band: 1, window: w, type: .uint32, into: zone)
+        // The zone rasters may hold only a shard's rows, from `rowOffset` on.
+        let local = Window(col: w.col, row: w.row - zoneRasters.rowOffset, width: w.width, height: w.height)
+        try zonesDataset!.readRaw(band: 1, window: local, type: .uint32, into: zone)
         if let path = zoneRasters.redlinePath {
             if redlineDataset == nil { redlineDataset = try Dataset(path: path) }
-            try redlineDataset!.readRaw(band: 1, window: w, type: .uint32, into: redline)
+            try redlineDataset!.readRaw(band: 1, window: local, type: .uint32, into: redline)
             for i in 0..<n { redline[i] = redline[i] == 1 ? ZoneCoverage.one : 0 }
             forEachPartial(zoneRasters.redlinePartial, in: w) { i, _, weight in redline[i] += weight }
         }

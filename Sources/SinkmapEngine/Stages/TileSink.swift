@@ -4,22 +4,35 @@ import GDALKit
 /// Stage 5 of a tile: the five output planes written into the run's intermediate raster
 /// (uncompressed, 5 bands, 256-pixel blocks; compressed later into COGs in parallel).
 /// Shared by the workers behind a lock held only while GDAL copies a tile to the file.
+/// A shard's sink holds only `area`, the part of the grid its tiles lie in (the file is that
+/// part of the grid; windows are given in grid coordinates).
 public final class TileSink: @unchecked Sendable {
     public let path: String
+    /// The part of the grid the file holds (the whole grid for a run).
+    public let area: Window
     let writer: RasterWriter
     private let lock = NSLock()
     private var written = Set<Window>()
 
-    public init(path: String, grid: Grid) throws {
+    public init(path: String, grid: Grid, area: Window? = nil) throws {
         self.path = path
-        writer = try RasterWriter(path: path, grid: grid, bands: 5, nodata: Double(outputNodata), blockSize: 256, compress: "NONE")
+        let area = area ?? grid.window
+        self.area = area
+        writer = try RasterWriter(path: path, grid: grid.cropped(to: area), bands: 5, nodata: Double(outputNodata),
+                                  blockSize: TileSink.blockSize, compress: "NONE")
     }
 
-    /// Writes the 5 planes of `window.pixelCount` values each.
+    /// The file's block edge.
+    public static let blockSize = 256
+
+    /// Writes the 5 planes of `window.pixelCount` values each (`window` in grid coordinates,
+    /// inside `area`).
     public func write(_ planes: UnsafeMutablePointer<Float>, window: Window) throws {
         lock.lock(); defer { lock.unlock() }
         let n = window.pixelCount
-        for b in 0..<5 { try writer.write(band: b + 1, window: window, from: planes + b * n) }
+        precondition(window.intersection(area) == window, "tile \(window) outside the sink's area \(area)")
+        let local = Window(col: window.col - area.col, row: window.row - area.row, width: window.width, height: window.height)
+        for b in 0..<5 { try writer.write(band: b + 1, window: local, from: planes + b * n) }
         // Write the tile's blocks now, under the lock: otherwise GDAL's cache would evict them
         // later from whichever thread needs room, and a write error would surface elsewhere.
         try writer.flush()

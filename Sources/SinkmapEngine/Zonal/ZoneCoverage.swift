@@ -42,18 +42,32 @@ public enum ZoneCoverage {
     /// i-th geometry (several geometries may share one). Writes the primary raster to `file`
     /// (UInt32: item + 1, `partialMark`, or 0) and returns the boundary pixels. Geometries of
     /// one item add up (clamped to one pixel); items overlapping in a pixel share it.
-    public static func make(_ shapes: [[UInt8]?], items: [Int], grid: Grid, path: String, into file: String) throws -> Partial {
+    ///
+    /// With `rows` (a shard's rows of the grid), only those rows are made: the raster `file` holds
+    /// just them (full width), polygons that do not reach them are skipped, and the boundary pixels
+    /// keep their whole-grid indices. Every polygon is still measured in the whole grid's pixel
+    /// coordinates, so the weights are bit for bit those of the whole grid.
+    public static func make(_ shapes: [[UInt8]?], items: [Int], grid: Grid, path: String, into file: String,
+                            rows: Range<Int>? = nil) throws -> Partial {
         let width = grid.width, height = grid.height
+        let rows = rows ?? 0..<height
         // Full rows of cells per item, and partial cells with their fraction.
         var runs: [(row: Int, c0: Int, c1: Int, item: UInt32)] = []
         var partial: [(cell: Int, item: UInt32, f: Double)] = []
         for (i, wkb) in shapes.enumerated() {
             guard let wkb else { continue }
             let item = UInt32(items[i])
-            let cells = CoverageFractions.fractions(of: try pixelPolygons(wkb, grid: grid, path: path), width: width, height: height)
+            let polygons = try pixelPolygons(wkb, grid: grid, path: path)
+            if rows != 0..<height {
+                let ys = polygons.flatMap { $0.first ?? [] }.map(\.y)
+                guard let lo = ys.min(), let hi = ys.max(), Int(hi.rounded(.up)) > rows.lowerBound,
+                      Int(lo.rounded(.down)) < rows.upperBound else { continue }
+            }
+            let cells = CoverageFractions.fractions(of: polygons, width: width, height: height)
             var k = 0
             while k < cells.count {
                 let (cell, f) = cells[k]
+                guard rows.contains(cell / width) else { k += 1; continue }
                 if f >= 1 - 1e-12 {
                     var end = k + 1
                     while end < cells.count, cells[end].fraction >= 1 - 1e-12, cells[end].cell == cells[end - 1].cell + 1,
@@ -69,13 +83,15 @@ public enum ZoneCoverage {
         runs.sort { $0.row < $1.row }
         partial.sort { ($0.cell, $0.item) < ($1.cell, $1.item) }
 
-        let writer = try RasterWriter(path: file, grid: grid, bands: 1, type: .uint32, nodata: nil, blockSize: 256, compress: "NONE")
+        let area = Window(col: 0, row: rows.lowerBound, width: width, height: rows.count)
+        let writer = try RasterWriter(path: file, grid: grid.cropped(to: area), bands: 1, type: .uint32, nodata: nil,
+                                      blockSize: 256, compress: "NONE")
         var out = Partial()
         let band = 256
         var buffer = [UInt32](repeating: 0, count: width * band)
         var ri = 0, pi = 0
-        for top in stride(from: 0, to: height, by: band) {
-            let rows = min(band, height - top)
+        for top in stride(from: rows.lowerBound, to: rows.upperBound, by: band) {
+            let rows = min(band, rows.upperBound - top)
             for i in 0..<(width * rows) { buffer[i] = 0 }
             // Cells that need weighing together: item → summed fraction, per cell.
             var mixed: [Int: [UInt32: Double]] = [:]
@@ -110,7 +126,7 @@ public enum ZoneCoverage {
                 }
             }
             try buffer.withUnsafeBufferPointer {
-                try writer.write(band: 1, window: Window(col: 0, row: top, width: width, height: rows), from: $0.baseAddress!)
+                try writer.write(band: 1, window: Window(col: 0, row: top - area.row, width: width, height: rows), from: $0.baseAddress!)
             }
         }
         try writer.flush()

@@ -16,17 +16,22 @@ public struct ZoneRasters: Sendable {
     public var redlinePartial = ZoneCoverage.Partial()
     /// The grid's width (row-major pixel indices of the partial entries).
     public var gridWidth = 0
+    /// The grid row of the rasters' first row (a shard's rasters hold only its rows).
+    public var rowOffset = 0
 
-    /// Makes the rasters under `directory` (removed by the caller).
-    public static func make(_ scene: PreparedScene, in directory: String) throws -> ZoneRasters {
+    /// Makes the rasters under `directory` (removed by the caller). `rows`: only those rows of
+    /// the grid (a shard's), with exact coverage; centre coverage always burns the whole grid.
+    public static func make(_ scene: PreparedScene, in directory: String, rows: Range<Int>? = nil) throws -> ZoneRasters {
         let zonesFile = directory + "/.zones.tif"
         let finest = scene.zones.featureToFinest
         var out = ZoneRasters(zonesPath: zonesFile, redlinePath: nil)
         out.gridWidth = scene.grid.width
+        let rows = scene.scene.zones.coverage == .exact ? rows : nil
+        out.rowOffset = rows?.lowerBound ?? 0
         switch scene.scene.zones.coverage {
         case .exact:
             out.zonePartial = try ZoneCoverage.make(scene.zoneShapes.onGrid, items: finest, grid: scene.grid,
-                                                    path: scene.zonesPath, into: zonesFile)
+                                                    path: scene.zonesPath, into: zonesFile, rows: rows)
         case .centre:
             try burn(scene.zoneShapes.onGrid, path: scene.zonesPath, into: zonesFile, grid: scene.grid, type: .uint32) {
                 Double(finest[$0] + 1)
@@ -38,7 +43,7 @@ public struct ZoneRasters: Sendable {
             switch scene.scene.zones.coverage {
             case .exact:
                 out.redlinePartial = try ZoneCoverage.make(shapes.onGrid, items: [Int](repeating: 0, count: shapes.onGrid.count),
-                                                           grid: scene.grid, path: path, into: redFile)
+                                                           grid: scene.grid, path: path, into: redFile, rows: rows)
             case .centre:
                 try burn(shapes.onGrid, path: path, into: redFile, grid: scene.grid, type: .uint32) { _ in 1 }
             }

@@ -36,10 +36,13 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
+    @Option(help: "Compute only shard K of N (K/N; 'auto' from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; 'auto/N' also from Kubernetes' JOB_COMPLETION_INDEX): --out is then a shard directory for `sinkmap merge`.")
+    var shard: String?
+
 
     func validate() throws {
         guard outOption != nil else {
-            let known = ["--out", "--threads", "--tile-size", "--memory", "--compress", "--overwrite", "--quiet", "--help"]
+            let known = ["--out", "--threads", "--tile-size", "--memory", "--compress", "--overwrite", "--quiet", "--shard", "--help"]
             let unknown = CommandLine.arguments.dropFirst().filter { $0.hasPrefix("--") && !known.contains(String($0.split(separator: "=")[0])) }
             if let first = unknown.first {
                 throw ValidationError("unknown option '\(first)' (did you mean --out?); --out DIR is required")
@@ -58,8 +61,13 @@ struct RunCommand: ParsableCommand {
         try reportingErrors {
             Interruption.install()  // SIGINT/SIGTERM: stop at the next tile, leave nothing behind
             let progress = Progress.automatic(quiet: quiet)
+            let spec = try shard.map { try ShardSpec.parse($0, environment: ProcessInfo.processInfo.environment) }
             let parsed = try SceneParser.load(path: scene)
             let prepared = try SceneValidator.prepare(parsed)
+            if let spec {
+                try runShard(prepared, spec: spec, progress: progress)
+                return
+            }
             let report: RunReport
             do {
                 report = try SceneRunner.run(prepared, options: RunOptions(
@@ -78,6 +86,23 @@ struct RunCommand: ParsableCommand {
             let dir = shellQuoted(out)
             print("To look at them: gdalinfo -stats \(dir)/nep.tif   or   column -s, -t < \(dir)/zonal.csv | less -S")
         }
+    }
+}
+
+extension RunCommand {
+    /// `--shard K/N`: the shard's tiles into a shard directory.
+    func runShard(_ prepared: PreparedScene, spec: ShardSpec, progress: SinkmapEngine.Progress) throws {
+        let m: ShardManifest
+        do {
+            m = try ShardRunner.run(prepared, shard: spec, options: RunOptions(
+                outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,
+                softwareVersion: Sinkmap.version, memoryBudgetMiB: memoryMiB), progress: progress)
+        } catch let stop as Interruption.Interrupted {
+            FileHandle.standardError.write(Data("sinkmap: interrupted; nothing written to \(out)\n".utf8))
+            throw ExitCode(stop.exitCode)
+        }
+        print("Shard \(m.shard) of \(m.scene.name) in \(out): tiles \(m.tiles[0])..<\(m.tiles[1]) of \(m.tileCount)")
+        print("When all \(m.shard.count) shards are done: sinkmap merge SHARDDIR... --out DIR")
     }
 }
 

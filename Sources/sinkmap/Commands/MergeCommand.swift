@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import SinkmapEngine
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Put the shard directories of a run together into the outputs of the whole run (the same bytes)."
+    )
+
+    @Argument(help: "The shard directories (from sinkmap run --shard K/N), in any order.")
+    var shards: [String] = []
+
+    @Option(help: "Output directory (must not exist unless --overwrite).")
+    var out: String
+
+    @Option(parsing: .unconditional, help: "Threads compressing the rasters (default: the number of active processors).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Replace an existing output directory (only once the new one is complete).")
+    var overwrite = false
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        guard !shards.isEmpty else { throw ValidationError("give the shard directories to merge (sinkmap merge SHARDDIR... --out DIR)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            Interruption.install()
+            let progress = Progress.automatic(quiet: quiet)
+            let report: RunReport
+            do {
+                report = try ShardMerger.merge(shards, options: RunOptions(
+                    outDir: out, threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version), progress: progress)
+            } catch let stop as Interruption.Interrupted {
+                FileHandle.standardError.write(Data("sinkmap: interrupted; nothing written to \(out)\n".utf8))
+                throw ExitCode(stop.exitCode)
+            }
+            for w in report.warnings { warn(w) }
+            let t = report.total
+            print("Merged \(shards.count) shards into \(report.outDir): npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg summary.json")
+            print(String(format: "Scene total: %lld pixels, %.2f ha, NPP %.3f tC/yr, Rh %.3f tC/yr, NEP %.3f tC/yr, carbon stock %.3f tC",
+                         t.pixels, t.areaHectares, t.nppTonnes, t.rhTonnes, t.nepTonnes, t.carbonTonnes))
+        }
+    }
+}
