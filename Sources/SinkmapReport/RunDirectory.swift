@@ -48,7 +48,7 @@ public struct UnitShape: Sendable {
 
 /// Everything the report reads from a run directory: `summary.json`, `zonal.csv`, the
 /// outlines of `onemap.gpkg`, the COGs (through `MapRenderer`) and, when present, the
-/// accounting tables (`uncertainty.csv`, `valuation.csv`, `compensation.csv`, `scenario/`).
+/// accounting tables (`uncertainty.csv`, `valuation.csv`, `compensation.csv`, `estimates.csv`, `scenario/`).
 public struct RunDirectory {
     public var path: String
     public var summary: Summary
@@ -100,7 +100,7 @@ public struct RunDirectory {
         grid = try ds.grid()
         shapes = try RunDirectory.readShapes(path: path + "/onemap.gpkg", levels: seen, gridCRS: grid.crsWKT)
         var extras: [(String, CSVTable)] = []
-        for f in ["uncertainty.csv", "valuation.csv", "compensation.csv"] where fm.fileExists(atPath: path + "/" + f) {
+        for f in ["uncertainty.csv", "valuation.csv", "compensation.csv", "estimates.csv"] where fm.fileExists(atPath: path + "/" + f) {
             extras.append((f, CSVTable(text: try String(contentsOfFile: path + "/" + f, encoding: .utf8))))
         }
         if let names = try? fm.contentsOfDirectory(atPath: path + "/scenario") {

@@ -12,6 +12,7 @@ import TestSupport
         uncertainty: {draws: 200, seed: 11, table: sd.csv, rh_scale_sd: 0.6}
         valuation: {price_per_tco2e: 50, price_change: 0.02, discount_rate: 0.05, years: 3}
         compensation: {budget: 1234567.89, level: township, basis: nep_tco2e, weights: {inside: 1.5, outside: 1.0}}
+        plots: {path: plots.gpkg, agb: agb, id: plot_id, layer: plots}
 
         """
         // Standard deviations of 30 % of eps_max and 20 % of the pools for every class, and 60 % of Rh:
@@ -48,7 +49,7 @@ import TestSupport
             #expect(html.contains(disagree) == (point < lo || point > hi), "\(disagree) \(point) vs [\(lo), \(hi)]")
         }
         #expect(holdsZero > 0, "no township's interval reaches 0: the test says nothing about that suggestion")
-        for file in ["uncertainty.csv", "valuation.csv", "compensation.csv"] {
+        for file in ["uncertainty.csv", "valuation.csv", "compensation.csv", "estimates.csv"] {
             let lines = try String(contentsOfFile: out + "/" + file, encoding: .utf8).split(separator: "\n")
             #expect(lines.count > 2)
             #expect(html.contains("<caption>\(file)</caption>"))
