@@ -13,7 +13,8 @@ struct Sinkmap: ParsableCommand {
         commandName: "sinkmap",
         abstract: "Ecosystem carbon-sink accounting: NPP, Rh, NEP and carbon stock, the one map by administrative unit.",
         version: version,
-        subcommands: [RunCommand.self, ValidateCommand.self, ZonalCommand.self, InfoCommand.self, SeriesCommand.self, LedgerCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ZonalCommand.self, InfoCommand.self, SeriesCommand.self, LedgerCommand.self,
+                      CompositeCommand.self]
     )
 
     /// `sinkmap` alone: the help, and the usage-error status (a command is required).

@@ -58,8 +58,8 @@ public final class OutputDirectory {
                 }
                 // Replace only what looks like an earlier sinkmap output (or an empty folder).
                 let entries = (try? fm.contentsOfDirectory(atPath: final)) ?? ["?"]
-                guard entries.isEmpty || entries.contains("summary.json") else {
-                    throw Refused(description: "\(path): exists and is not a sinkmap output (no summary.json); not replacing it")
+                guard entries.isEmpty || entries.contains("summary.json") || entries.contains("composite.json") else {
+                    throw Refused(description: "\(path): exists and is not a sinkmap output (no summary.json or composite.json); not replacing it")
                 }
             }
             OutputDirectory.removeStale(parent: parent, name: name)
