@@ -7,7 +7,7 @@ public struct CompositeReport: Codable, Sendable {
     public struct Grid: Codable, Sendable {
         public var width: Int, height: Int
         public var geotransform: [Double]
-        public var crsWKT: String
+        public var crs: String
     }
     public struct Used: Codable, Sendable {
         public var id: String, date: String, sensor: String

@@ -128,7 +128,7 @@ public enum CompositeRunner {
         let total = Double(grid.pixelCount)
         let report = CompositeReport(
             year: o.year, method: o.method.rawValue,
-            grid: .init(width: grid.width, height: grid.height, geotransform: grid.transform.gdal, crsWKT: grid.crsWKT),
+            grid: .init(width: grid.width, height: grid.height, geotransform: grid.transform.gdal, crs: grid.crsWKT),
             months: months.enumerated().map { i, m in
                 CompositeReport.Month(
                     month: m,
