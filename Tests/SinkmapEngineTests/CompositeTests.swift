@@ -96,20 +96,23 @@ import TestSupport
     }
 
     /// The composites drive `sinkmap run`: a scene whose periods read `ndvi: comp/ndvi.tif#M`
-    /// gives the NPP, Rh, NEP and stocks of SPEC §3 for the composite's NDVI.
+    /// gives the NPP, Rh, NEP and stocks of SPEC §3 for the composite's NDVI. The acquisitions
+    /// cover 12 × 9 pixels; `--grid scene.yaml` makes the composite the scene's 8 × 6.
     @Test func compositesDriveRun() throws {
         let dir = TempDir("composite-run")
         var scene = MiniScene(width: 8, height: 6, seed: 2102)
-        let set = LandsatSet(width: 8, height: 6, year: 2023, seed: 2103)
-        try set.write(to: dir.file("landsat"), grid: try scene.lattice())
-        try composite([dir.file("landsat"), "--year", "2023", "--out", dir.file("comp")])
+        let set = LandsatSet(width: 12, height: 9, year: 2023, seed: 2103)
+        let wide = try Fixtures.grid(crs: "EPSG:32651", originX: MiniScene.originX, originY: MiniScene.originY, pixel: 30, width: 12, height: 9)
+        try set.write(to: dir.file("landsat"), grid: wide)
+        let path = try scene.write(to: dir, ndviLines: { m in ["ndvi: comp/ndvi.tif#\(m + 1)"] })
+        try composite([dir.file("landsat"), "--year", "2023", "--out", dir.file("comp"), "--grid", path])
         let ndvi = try readBands(dir.file("comp/ndvi.tif"), bands: 12)
+        try #require(ndvi[0].count == scene.n)
         scene.ndvi = ndvi.map { $0.map { $0 == -9999 ? .nan : Double($0) } }
         for i in 0..<scene.n {
-            let e = set.expected(i, year: 2023, median: false)
+            let e = set.expected((i / 8) * 12 + i % 8, year: 2023, median: false)
             for m in 0..<12 { #expect(e.ndvi[m].map { abs($0 - scene.ndvi[m][i]) <= 1e-6 } ?? scene.ndvi[m][i].isNaN) }
         }
-        let path = try scene.write(to: dir, ndviLines: { m in ["ndvi: comp/ndvi.tif#\(m + 1)"] })
         let out = try ScenePathTests().run(path, dir)
         let expected = scene.expected()
         #expect(expected.filter { $0.npp != nil }.count > scene.n / 2)

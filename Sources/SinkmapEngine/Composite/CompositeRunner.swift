@@ -7,8 +7,10 @@ public struct CompositeOptions: Sendable {
     public var inputs: [String]
     public var year: Int
     public var outDir: String
-    /// The output grid is this raster's; nil: the first acquisition's red band's.
+    /// The output grid is this raster's, or (`gridScene`) this scene file's; neither: the first
+    /// acquisition's red band's.
     public var like: String?
+    public var gridScene: String?
     public var method: CompositeMethod
     public var sensor: SensorChoice
     public var threads: Int
@@ -16,13 +18,14 @@ public struct CompositeOptions: Sendable {
     public var tileSize: Int
     public var softwareVersion: String
 
-    public init(inputs: [String], year: Int, outDir: String, like: String? = nil, method: CompositeMethod = .maxNDVI,
+    public init(inputs: [String], year: Int, outDir: String, like: String? = nil, gridScene: String? = nil, method: CompositeMethod = .maxNDVI,
                 sensor: SensorChoice = .auto, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 overwrite: Bool = false, tileSize: Int = 256, softwareVersion: String) {
         self.inputs = inputs
         self.year = year
         self.outDir = outDir
         self.like = like
+        self.gridScene = gridScene
         self.method = method
         self.sensor = sensor
         self.threads = threads
@@ -46,9 +49,9 @@ public enum CompositeRunner {
         guard !catalog.acquisitions.isEmpty else {
             throw CompositeInputError("no acquisition dated \(o.year) among the inputs (\(catalog.outsideYear.count) from other years)")
         }
-        let grid = try outputGrid(like: o.like, first: catalog.acquisitions[0])
+        let grid = try CompositeGrid.resolve(like: o.like, scene: o.gridScene, first: catalog.acquisitions[0])
         guard grid.transform.isNorthUp else {
-            throw CompositeInputError("\(o.like ?? catalog.acquisitions[0].red): the output grid must be north-up (no rotation)")
+            throw CompositeInputError("\(o.like ?? o.gridScene ?? catalog.acquisitions[0].red): the output grid must be north-up (no rotation)")
         }
         let aligner = Aligner()
         let plan = try catalog.acquisitions.map { a in
@@ -69,10 +72,6 @@ public enum CompositeRunner {
             out.abandon()
             throw error
         }
-    }
-
-    static func outputGrid(like: String?, first: Acquisition) throws -> Grid {
-        try Dataset(path: like ?? first.red).grid()
     }
 
     static func compute(_ o: CompositeOptions, plan: [AlignedAcquisition], byMonth: [[Int]], grid: Grid,

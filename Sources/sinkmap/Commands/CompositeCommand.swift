@@ -20,6 +20,9 @@ struct CompositeCommand: ParsableCommand {
     @Option(help: "The output grid is this raster's (default: the first acquisition's).")
     var like: String?
 
+    @Option(name: .customLong("grid"), help: "The output grid is this scene file's (its grid: block; default: the first acquisition's).")
+    var gridScene: String?
+
     @Option(help: "max-ndvi (default: the largest clear NDVI of the month) or median.")
     var method: String = CompositeMethod.maxNDVI.rawValue
 
@@ -40,6 +43,7 @@ struct CompositeCommand: ParsableCommand {
         guard let year else { throw ValidationError("--year Y is required (the year to composite)") }
         guard (1972...2200).contains(year) else { throw ValidationError("--year must be a year (got \(year))") }
         guard outOption != nil else { throw ValidationError("--out DIR is required (the output directory)") }
+        guard like == nil || gridScene == nil else { throw ValidationError("give --like or --grid, not both") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
         guard CompositeMethod(rawValue: method) != nil else {
             throw ValidationError("--method must be max-ndvi or median (got '\(method)')")
@@ -54,7 +58,7 @@ struct CompositeCommand: ParsableCommand {
             Interruption.install()
             let out = outOption ?? ""
             let report = try CompositeRunner.run(CompositeOptions(
-                inputs: inputs, year: year ?? 0, outDir: out, like: like, method: CompositeMethod(rawValue: method) ?? .maxNDVI,
+                inputs: inputs, year: year ?? 0, outDir: out, like: like, gridScene: gridScene, method: CompositeMethod(rawValue: method) ?? .maxNDVI,
                 sensor: SensorChoice(rawValue: sensor) ?? .auto, threads: threads, overwrite: overwrite,
                 softwareVersion: Sinkmap.version), progress: Progress.automatic(quiet: quiet))
             let used = Set(report.months.flatMap { $0.acquisitions.map(\.id) }).count
