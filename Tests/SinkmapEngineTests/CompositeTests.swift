@@ -97,7 +97,8 @@ import TestSupport
 
     /// The composites drive `sinkmap run`: a scene whose periods read `ndvi: comp/ndvi.tif#M`
     /// gives the NPP, Rh, NEP and stocks of SPEC §3 for the composite's NDVI. The acquisitions
-    /// cover 12 × 9 pixels; `--grid scene.yaml` makes the composite the scene's 8 × 6.
+    /// cover 12 × 9 pixels; `--grid scene.yaml` makes the composite the scene's 8 × 6. `validate`
+    /// warns about the months without any acquisition (read from `clear.tif`).
     @Test func compositesDriveRun() throws {
         let dir = TempDir("composite-run")
         var scene = MiniScene(width: 8, height: 6, seed: 2102)
@@ -113,6 +114,12 @@ import TestSupport
             let e = set.expected((i / 8) * 12 + i % 8, year: 2023, median: false)
             for m in 0..<12 { #expect(e.ndvi[m].map { abs($0 - scene.ndvi[m][i]) <= 1e-6 } ?? scene.ndvi[m][i].isNaN) }
         }
+        // validate reads clear.tif beside ndvi.tif: March and December (no acquisition) are all filled.
+        let v = try runProcess(Repo.sinkmap, ["validate", path])
+        #expect(v.status == 0, "\(v.stderr)")
+        let filledWarnings = v.stderr.split(separator: "\n").filter { $0.contains("is mostly filled: 100 %") }
+        #expect(filledWarnings.count == 2 && filledWarnings[0].contains("(2023-03)") && filledWarnings[1].contains("(2023-12)"), "\(v.stderr)")
+        #expect(!v.stderr.contains("(2023-01) is mostly filled"))
         let out = try ScenePathTests().run(path, dir)
         let expected = scene.expected()
         #expect(expected.filter { $0.npp != nil }.count > scene.n / 2)
