@@ -80,6 +80,10 @@ import TestSupport
         #expect(west.allSatisfy { clear[5][$0] == 0 } && filledPerMonth[5] >= west.count)
         #expect(filledChecked > 0)
 
+        // One thread, tiles of the same grid: the same pixels.
+        try composite([dir.file("scenes"), "--year", "\(Self.year)", "--out", dir.file("one"), "--method", method, "--threads", "1"])
+        #expect(try readBands(dir.file("one/ndvi.tif"), bands: 12) == ndvi && readBands(dir.file("one/clear.tif"), bands: 12) == clear)
+
         let report = try CompositeReport.read(out + "/composite.json")
         #expect(report.method == method && report.ignoredOutsideYear.count == 1)
         #expect(report.ignoredOutsideYear.acquisitions.first?.hasPrefix("LC08_L2SP_118039_20211220") == true)
