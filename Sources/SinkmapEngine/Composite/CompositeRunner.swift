@@ -15,12 +15,14 @@ public struct CompositeOptions: Sendable {
     public var sensor: SensorChoice
     public var threads: Int
     public var overwrite: Bool
-    public var tileSize: Int
+    /// Tile edge in pixels; nil: from the first acquisition's block size (`Tiling.defaultTileSize`),
+    /// so a tile reads whole blocks and each block is decoded once.
+    public var tileSize: Int?
     public var softwareVersion: String
 
     public init(inputs: [String], year: Int, outDir: String, like: String? = nil, gridScene: String? = nil, method: CompositeMethod = .maxNDVI,
                 sensor: SensorChoice = .auto, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                overwrite: Bool = false, tileSize: Int = 256, softwareVersion: String) {
+                overwrite: Bool = false, tileSize: Int? = nil, softwareVersion: String) {
         self.inputs = inputs
         self.year = year
         self.outDir = outDir
@@ -53,6 +55,13 @@ public enum CompositeRunner {
         guard grid.transform.isNorthUp else {
             throw CompositeInputError("\(o.like ?? o.gridScene ?? catalog.acquisitions[0].red): the output grid must be north-up (no rotation)")
         }
+        // GDAL's default cache (5 % of RAM) would grow with the acquisitions; tiles read whole blocks.
+        GDAL.limitCache(megabytes: 256)
+        var o = o
+        if o.tileSize == nil {
+            let info = try Dataset(path: catalog.acquisitions[0].red).bandInfo(1)
+            o.tileSize = Tiling.defaultTileSize(blockWidth: info.blockWidth, blockHeight: info.blockHeight)
+        }
         let aligner = Aligner()
         let plan = try catalog.acquisitions.map { a in
             AlignedAcquisition(
@@ -76,13 +85,17 @@ public enum CompositeRunner {
 
     static func compute(_ o: CompositeOptions, plan: [AlignedAcquisition], byMonth: [[Int]], grid: Grid,
                         catalog: AcquisitionCatalog, out: OutputDirectory, progress: Progress) throws -> CompositeReport {
-        let tiles = Tiling.tiles(of: grid, tileSize: o.tileSize)
+        let tileSize = o.tileSize ?? 256
+        let tiles = Tiling.tiles(of: grid, tileSize: tileSize)
         let workers = max(1, min(o.threads, ProcessInfo.processInfo.activeProcessorCount, tiles.count))
         let sink = try CompositeSink(ndviPath: out.file(".ndvi.tmp.tif"), clearPath: out.file(".clear.tmp.tif"), grid: grid)
         let queue = TileQueue<CompositeCounts>(tiles: tiles.count, workers: workers)
         let reads = Counter()
         let totalReads = tiles.count * plan.count
-        let tilePixels = min(o.tileSize * o.tileSize, grid.pixelCount)
+        let tilePixels = min(tileSize * tileSize, grid.pixelCount)
+        // The inputs' SHA-256 on a background thread while the tiles run.
+        let checksums = CompositeChecksums(paths: plan.flatMap { [$0.acquisition.red, $0.acquisition.nir, $0.acquisition.qa] })
+        checksums.start()
         progress.message("Compositing \(plan.count) acquisitions (\(catalog.outsideYear.count) outside \(o.year) ignored) onto \(grid.width)×\(grid.height) pixels, \(tiles.count) tiles, \(workers) threads")
         try queue.run(workers: workers) { w, q in
             let worker = CompositeWorker(plan: plan, byMonth: byMonth, method: o.method, tilePixels: tilePixels)
@@ -119,11 +132,7 @@ public enum CompositeRunner {
         try COG.write(from: sink.clear.dataset, to: out.file("clear.tif"), threads: o.threads)
         for f in [".ndvi.tmp.tif", ".clear.tmp.tif"] { try? FileManager.default.removeItem(atPath: out.file(f)) }
 
-        var inputs: [CompositeReport.Input] = []
-        for path in plan.flatMap({ [$0.acquisition.red, $0.acquisition.nir, $0.acquisition.qa] }) {
-            let s = try Checksums.sha256(path: path)
-            inputs.append(.init(path: path, bytes: s.bytes, sha256: s.hex))
-        }
+        let inputs = try checksums.wait()
         let total = Double(grid.pixelCount)
         let report = CompositeReport(
             year: o.year, method: o.method.rawValue,
@@ -144,6 +153,36 @@ public enum CompositeRunner {
             software: .init(name: "sinkmap", version: o.softwareVersion, gdal: GDAL.version))
         try OutputDirectory.write(report.json(), to: out.file("composite.json"))
         return report
+    }
+}
+
+/// SHA-256 of the inputs on a background thread.
+final class CompositeChecksums: @unchecked Sendable {
+    let paths: [String]
+    private var results: [CompositeReport.Input] = []
+    private var failure: Error?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(paths: [String]) { self.paths = paths }
+
+    func start() {
+        Thread.detachNewThread { [self] in
+            do {
+                for path in paths {
+                    let s = try Checksums.sha256(path: path)
+                    results.append(.init(path: path, bytes: s.bytes, sha256: s.hex))
+                }
+            } catch {
+                failure = error
+            }
+            done.signal()
+        }
+    }
+
+    func wait() throws -> [CompositeReport.Input] {
+        done.wait()
+        if let failure { throw failure }
+        return results
     }
 }
 
