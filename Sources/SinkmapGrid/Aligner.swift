@@ -49,6 +49,7 @@ public final class Aligner {
         var kind: InputKind
         var srcNodata: Double?
         var grid: Grid
+        var resampling: Resampling?
     }
     /// How each file was aligned, so the 12 bands of a climate file share one source.
     private var sources: [Key: (any RasterSource, Footprint)] = [:]
@@ -63,19 +64,23 @@ public final class Aligner {
     /// Describes `band` of the raster at `path` on `grid`. `scale`/`offset`/`nodata`
     /// override the band's own metadata when given.
     ///
+    /// `resampling` imposes a method instead of the policy's choice (raw scenes: bilinear for
+    /// reflectance, nearest for a QA or SCL band, whatever the relative resolution).
+    ///
     /// Throws when the band does not exist, the CRS cannot be transformed to the
     /// grid's, or the input does not overlap the grid.
     public func align(path: String, band: Int, kind: InputKind, grid: Grid,
-                      scale: Double? = nil, offset: Double? = nil, nodata: Double? = nil) throws -> AlignedRaster {
+                      scale: Double? = nil, offset: Double? = nil, nodata: Double? = nil,
+                      resampling: Resampling? = nil) throws -> AlignedRaster {
         let ds = try Dataset(path: path)
         let info = try ds.bandInfo(band)
-        let key = Key(path: path, kind: kind, srcNodata: nodata, grid: grid)
+        let key = Key(path: path, kind: kind, srcNodata: nodata, grid: grid, resampling: resampling)
         let made: (any RasterSource, Footprint)
         if let known = sources[key] {
             made = known
         } else {
             made = try Aligner.source(ds, path: path, kind: kind, grid: grid, srcNodata: nodata,
-                                      ownResampler: useOwnResampler) { source in
+                                      ownResampler: useOwnResampler, forced: resampling) { source in
                 let k = LatticeKey(source: source, target: grid)
                 if let known = lattices[k] { return known }
                 let made = try TransformLattice.build(source: source, target: grid)
@@ -96,7 +101,7 @@ public final class Aligner {
     }
 
     static func source(_ ds: Dataset, path: String, kind: InputKind, grid: Grid, srcNodata: Double?, ownResampler: Bool,
-                       lattice: (Grid) throws -> TransformLattice) throws -> (any RasterSource, Footprint) {
+                       forced: Resampling? = nil, lattice: (Grid) throws -> TransformLattice) throws -> (any RasterSource, Footprint) {
         let srcGrid = try ds.grid()
         let fp = try Warp.footprint(of: ds, in: grid)
         guard fp.overlaps(grid) else {
@@ -108,7 +113,7 @@ public final class Aligner {
         }
         let gridRes = (abs(grid.transform.pixelWidth) * abs(grid.transform.pixelHeight)).squareRoot()
         let ratio = fp.resolution / gridRes
-        let resampling = resampling(kind: kind, ratio: ratio)
+        let resampling = forced ?? resampling(kind: kind, ratio: ratio)
         if resampling == .bilinear, ratio >= ownResamplerMinRatio, ownResampler,
            srcGrid.transform.isNorthUp, grid.transform.isNorthUp {
             let nodata = try (1...max(ds.bandCount, 1)).map { try srcNodata ?? ds.bandInfo($0).nodata }

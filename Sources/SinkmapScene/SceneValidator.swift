@@ -175,6 +175,9 @@ public enum SceneValidator {
                     warnings.append("canopy_height: \(r.path) leaves \(percent(share)) of the accounted area uncovered; carbon there comes from the table's pools")
                 }
             }
+            warnings += try gdal("periods", "clear.tif") {
+                try CompositeCheck.mostlyFilled(ndvi, months: scene.periods.map { "\($0.month)" })
+            }
             let sd = try parameterSD(table)
             let plotsPath = try scene.accounting.plots.map { try existing($0.path, "plots.path") }
             if let plotsPath { note("plots", plotsPath) }

@@ -14,7 +14,8 @@ struct Sinkmap: ParsableCommand {
         abstract: "Ecosystem carbon-sink accounting: NPP, Rh, NEP and carbon stock, the one map by administrative unit.",
         version: version,
         subcommands: [RunCommand.self, ValidateCommand.self, ZonalCommand.self, CalibrateCommand.self, InfoCommand.self,
-                      SeriesCommand.self, LedgerCommand.self, ReportCommand.self, MergeCommand.self, SlurmCommand.self]
+                      SeriesCommand.self, LedgerCommand.self, ReportCommand.self, MergeCommand.self, SlurmCommand.self,
+                      CompositeCommand.self]
     )
 
     /// `sinkmap` alone: the help, and the usage-error status (a command is required).

@@ -24,8 +24,8 @@ public final class OutputDirectory {
 
     /// The file inside a staging folder that marks it as sinkmap's work in progress.
     static let marker = ".sinkmap-partial"
-    /// The file a complete output holds: a run's or merge's summary, a shard's manifest.
-    static let completeMarks = ["summary.json", "shard.json"]
+    /// The file a complete output holds: a run's or merge's summary, a shard's manifest, a composite's report.
+    static let completeMarks = ["summary.json", "shard.json", "composite.json"]
 
     public struct Refused: Error, CustomStringConvertible {
         public var description: String
@@ -61,7 +61,7 @@ public final class OutputDirectory {
                 // Replace only what looks like an earlier sinkmap output (or an empty folder).
                 let entries = (try? fm.contentsOfDirectory(atPath: final)) ?? ["?"]
                 guard entries.isEmpty || entries.contains(where: OutputDirectory.completeMarks.contains) else {
-                    throw Refused(description: "\(path): exists and is not a sinkmap output (no summary.json); not replacing it")
+                    throw Refused(description: "\(path): exists and is not a sinkmap output (no summary.json or composite.json); not replacing it")
                 }
             }
             OutputDirectory.removeStale(parent: parent, name: name)
