@@ -3,6 +3,7 @@ import Foundation
 import CSinkmapSystem
 import GDALKit
 import SinkmapKernels
+import SinkmapEngine
 import SinkmapScene
 
 @main
@@ -68,4 +69,21 @@ func requireKernelCPU() throws {
         }
     }
     throw MissingCPUFeature()
+}
+
+/// Runs `body`, turning an interruption (SIGINT/SIGTERM) into its one line and exit status:
+/// nothing is left in `out`.
+func interruptible<T>(out: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let stop as Interruption.Interrupted {
+        FileHandle.standardError.write(Data("sinkmap: interrupted; nothing written to \(out)\n".utf8))
+        throw ExitCode(stop.exitCode)
+    }
+}
+
+/// The scene total line that `run` and `merge` print.
+func printSceneTotal(_ t: ZoneTotals) {
+    print(String(format: "Scene total: %lld pixels, %.2f ha, NPP %.3f tC/yr, Rh %.3f tC/yr, NEP %.3f tC/yr, carbon stock %.3f tC",
+                 t.pixels, t.areaHectares, t.nppTonnes, t.rhTonnes, t.nepTonnes, t.carbonTonnes))
 }

@@ -57,15 +57,11 @@ struct CompositeCommand: ParsableCommand {
         try reportingErrors {
             Interruption.install()
             let out = outOption ?? ""
-            let report: CompositeReport
-            do {
-                report = try CompositeRunner.run(CompositeOptions(
+            let report = try interruptible(out: out) {
+                try CompositeRunner.run(CompositeOptions(
                     inputs: inputs, year: year ?? 0, outDir: out, like: like, gridScene: gridScene,
                     method: CompositeMethod(rawValue: method) ?? .maxNDVI, sensor: SensorChoice(rawValue: sensor) ?? .auto,
                     threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version), progress: Progress.automatic(quiet: quiet))
-            } catch let stop as Interruption.Interrupted {
-                FileHandle.standardError.write(Data("sinkmap: interrupted; nothing written to \(out)\n".utf8))
-                throw ExitCode(stop.exitCode)
             }
             let used = Set(report.months.flatMap { $0.acquisitions.map(\.id) }).count
             print("Outputs in \(out): ndvi.tif clear.tif composite.json")

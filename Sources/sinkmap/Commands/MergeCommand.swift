@@ -32,19 +32,14 @@ struct MergeCommand: ParsableCommand {
         try reportingErrors {
             Interruption.install()
             let progress = Progress.automatic(quiet: quiet)
-            let report: RunReport
-            do {
-                report = try ShardMerger.merge(shards, options: RunOptions(
+            let report = try interruptible(out: out) {
+                try ShardMerger.merge(shards, options: RunOptions(
                     outDir: out, threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version), progress: progress)
-            } catch let stop as Interruption.Interrupted {
-                FileHandle.standardError.write(Data("sinkmap: interrupted; nothing written to \(out)\n".utf8))
-                throw ExitCode(stop.exitCode)
             }
             for w in report.warnings { warn(w) }
             let t = report.total
             print("Merged \(shards.count) shards into \(report.outDir): npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg summary.json")
-            print(String(format: "Scene total: %lld pixels, %.2f ha, NPP %.3f tC/yr, Rh %.3f tC/yr, NEP %.3f tC/yr, carbon stock %.3f tC",
-                         t.pixels, t.areaHectares, t.nppTonnes, t.rhTonnes, t.nepTonnes, t.carbonTonnes))
+            printSceneTotal(t)
         }
     }
 }

@@ -68,21 +68,16 @@ struct RunCommand: ParsableCommand {
                 try runShard(prepared, spec: spec, progress: progress)
                 return
             }
-            let report: RunReport
-            do {
-                report = try SceneRunner.run(prepared, options: RunOptions(
+            let report = try interruptible(out: out) {
+                try SceneRunner.run(prepared, options: RunOptions(
                     outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,
                     softwareVersion: Sinkmap.version, memoryBudgetMiB: memoryMiB,
                     compression: COGCompression(parsing: compress) ?? .default), progress: progress)
-            } catch let stop as Interruption.Interrupted {
-                FileHandle.standardError.write(Data("sinkmap: interrupted; nothing written to \(out)\n".utf8))
-                throw ExitCode(stop.exitCode)
             }
             for w in report.warnings { warn(w) }
             let t = report.total
             print("Outputs in \(report.outDir): npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg stac.json summary.json, a QGIS style .qml beside each .tif")
-            print(String(format: "Scene total: %lld pixels, %.2f ha, NPP %.3f tC/yr, Rh %.3f tC/yr, NEP %.3f tC/yr, carbon stock %.3f tC",
-                         t.pixels, t.areaHectares, t.nppTonnes, t.rhTonnes, t.nepTonnes, t.carbonTonnes))
+            printSceneTotal(t)
             let dir = shellQuoted(out)
             print("To look at them: gdalinfo -stats \(dir)/nep.tif   or   column -s, -t < \(dir)/zonal.csv | less -S")
         }
@@ -92,14 +87,10 @@ struct RunCommand: ParsableCommand {
 extension RunCommand {
     /// `--shard K/N`: the shard's tiles into a shard directory.
     func runShard(_ prepared: PreparedScene, spec: ShardSpec, progress: SinkmapEngine.Progress) throws {
-        let m: ShardManifest
-        do {
-            m = try ShardRunner.run(prepared, shard: spec, options: RunOptions(
+        let m = try interruptible(out: out) {
+            try ShardRunner.run(prepared, shard: spec, options: RunOptions(
                 outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,
                 softwareVersion: Sinkmap.version, memoryBudgetMiB: memoryMiB), progress: progress)
-        } catch let stop as Interruption.Interrupted {
-            FileHandle.standardError.write(Data("sinkmap: interrupted; nothing written to \(out)\n".utf8))
-            throw ExitCode(stop.exitCode)
         }
         print("Shard \(m.shard) of \(m.scene.name) in \(out): tiles \(m.tiles[0])..<\(m.tiles[1]) of \(m.tileCount)")
         print("When all \(m.shard.count) shards are done: sinkmap merge SHARDDIR... --out DIR")

@@ -42,14 +42,10 @@ struct SeriesCommand: ParsableCommand {
             let file = try SeriesFile.load(path: series)
             let cache = ZoneLayerCache()
             let prepared = try SeriesRunner.prepare(file, cache: cache)
-            let report: SeriesReport
-            do {
-                report = try SeriesRunner.run(file, prepared: prepared, zoneLayerReads: cache.reads, options: SeriesOptions(
+            let report = try interruptible(out: out) {
+                try SeriesRunner.run(file, prepared: prepared, zoneLayerReads: cache.reads, options: SeriesOptions(
                     outDir: out, threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version,
                     memoryBudgetMiB: memoryMiB), progress: progress)
-            } catch let stop as Interruption.Interrupted {
-                FileHandle.standardError.write(Data("sinkmap: interrupted; nothing written to \(out)\n".utf8))
-                throw ExitCode(stop.exitCode)
             }
             for w in report.warnings { warn(w) }
             print("Outputs in \(report.outDir): \(report.years.map { "\($0.year)/" }.joined(separator: " ")) series.csv change.csv trend.csv change/ trend/ summary.json")
