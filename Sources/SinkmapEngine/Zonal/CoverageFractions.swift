@@ -29,8 +29,21 @@ public enum CoverageFractions {
     /// `fractions(of:width:height:scratch:)` is in `cells`.
     public struct Scratch {
         public internal(set) var cells: [(cell: Int, fraction: Double)] = []
-        var exact: [Double] = [], carry: [Double] = [], running: [Double] = [], row: [Double] = []
+        /// The walk's terms, as they come (`Box`): each edge piece's own term for its cell
+        /// (`exact`), and the full-height terms a running sum down the column adds up (`carry`).
+        var exact: [Term] = [], carry: [Term] = []
+        /// The same terms grouped by row (stable, so each cell adds its terms in walk order), and
+        /// where each row's terms start (`height + 1` offsets).
+        var exactByRow: [Term] = [], carryByRow: [Term] = []
+        var exactStart: [Int] = [], carryStart: [Int] = []
+        /// Per column of the box: the running sum, a row's sums of terms, the row's fractions.
+        var running: [Double] = [], pending: [Double] = [], row: [Double] = []
         public init() {}
+    }
+
+    /// One term of the walk: `value` added at (row, column) of the polygon's bounding box.
+    struct Term {
+        var row: Int32, column: Int32, value: Double
     }
 
     /// The part of the grid a polygon's bounding box covers, in cells.
@@ -63,26 +76,39 @@ public enum CoverageFractions {
         let r0 = max(0, Int(lo.y.rounded(.down))), r1 = min(height, Int(hi.y.rounded(.up)))
         guard c0 < c1, r0 < r1 else { return nil }
         let bw = c1 - c0, bh = r1 - r0
-        // exact[cell]: the piece terms; carry[row][col]: full-height terms (rows 0...bh), summed
-        // down each column.
-        func reset(_ a: inout [Double], _ n: Int) {
-            if a.count < n { a = [Double](repeating: 0, count: n) } else { a.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: n) } }
-        }
-        reset(&scratch.exact, bw * bh)
-        reset(&scratch.carry, bw * (bh + 1))
-        scratch.exact.withUnsafeMutableBufferPointer { e in
-            scratch.carry.withUnsafeMutableBufferPointer { f in
-                let box = Box(c0: c0, r0: r0, bw: bw, bh: bh, exact: e.baseAddress!, carry: f.baseAddress!)
-                for polygon in polygons {
-                    for (k, ring) in polygon.enumerated() where ring.count >= 3 {
-                        // Outer rings count positive, holes negative, whatever their stored order.
-                        let sign = (signedArea(ring) >= 0) == (k == 0) ? 1.0 : -1.0
-                        box.addRing(ring, sign: sign)
-                    }
-                }
+        scratch.exact.removeAll(keepingCapacity: true)
+        scratch.carry.removeAll(keepingCapacity: true)
+        var box = Box(c0: c0, r0: r0, bw: bw, bh: bh, exact: scratch.exact, carry: scratch.carry)
+        scratch.exact = []
+        scratch.carry = []
+        for polygon in polygons {
+            for (k, ring) in polygon.enumerated() where ring.count >= 3 {
+                // Outer rings count positive, holes negative, whatever their stored order.
+                let sign = (signedArea(ring) >= 0) == (k == 0) ? 1.0 : -1.0
+                box.addRing(ring, sign: sign)
             }
         }
+        scratch.exact = box.exact
+        scratch.carry = box.carry
+        group(scratch.exact, rows: bh, into: &scratch.exactByRow, starts: &scratch.exactStart)
+        group(scratch.carry, rows: bh, into: &scratch.carryByRow, starts: &scratch.carryStart)
         return Extent(col: c0, row: r0, width: bw, height: bh)
+    }
+
+    /// `terms` grouped by row (a stable counting sort): row r's terms are
+    /// `sorted[starts[r]..<starts[r + 1]]`, in their original order.
+    static func group(_ terms: [Term], rows: Int, into sorted: inout [Term], starts: inout [Int]) {
+        starts.removeAll(keepingCapacity: true)
+        starts.append(contentsOf: repeatElement(0, count: rows + 2))
+        for t in terms { starts[Int(t.row) + 2] += 1 }
+        for r in 2..<(rows + 2) { starts[r] += starts[r - 1] }
+        sorted.removeAll(keepingCapacity: true)
+        sorted.append(contentsOf: repeatElement(Term(row: 0, column: 0, value: 0), count: terms.count))
+        for t in terms {
+            sorted[starts[Int(t.row) + 1]] = t
+            starts[Int(t.row) + 1] += 1
+        }
+        starts.removeLast()
     }
 
     /// Twice the signed area, sign only used: positive for rings clockwise in pixel space
@@ -96,14 +122,14 @@ public enum CoverageFractions {
         return s
     }
 
-    /// The bounding box's accumulators.
+    /// The bounding box's walk: the terms it finds, row by row in `Scratch` afterwards.
     struct Box {
         let c0, r0, bw, bh: Int
-        let exact: UnsafeMutablePointer<Double>
-        let carry: UnsafeMutablePointer<Double>
+        var exact: [Term]
+        var carry: [Term]
 
         /// Adds ∫ (clamp(v, r, r+1) − r) du of every edge (closing the ring), times `sign`.
-        func addRing(_ ring: [Point], sign: Double) {
+        mutating func addRing(_ ring: [Point], sign: Double) {
             for i in ring.indices {
                 let a = ring[i], b = ring[(i + 1) % ring.count]
                 if a.x == b.x { continue }  // vertical: no du
@@ -112,7 +138,7 @@ public enum CoverageFractions {
         }
 
         /// One edge, split at the column and row lines it crosses.
-        func addEdge(_ a: Point, _ b: Point, sign: Double) {
+        mutating func addEdge(_ a: Point, _ b: Point, sign: Double) {
             // Integrate in the direction of increasing u; going backwards flips the sign.
             let (p, q, s) = a.x < b.x ? (a, b, sign) : (b, a, -sign)
             let slope = (q.y - p.y) / (q.x - p.x)
@@ -133,7 +159,7 @@ public enum CoverageFractions {
         /// A piece of an edge inside one column, from (ua, va) to (ub, vb), split where v crosses
         /// a row line (walked in u order, no allocation).
         @inline(__always)
-        func addPiece(_ ua: Double, _ ub: Double, _ va: Double, _ vb: Double, column c: Int, sign s: Double) {
+        mutating func addPiece(_ ua: Double, _ ub: Double, _ va: Double, _ vb: Double, column c: Int, sign s: Double) {
             let width = ub - ua
             guard width > 0 else { return }
             if va == vb || va.rounded(.down) == vb.rounded(.down) || max(va, vb) == min(va, vb).rounded(.down) + 1 {
@@ -156,22 +182,22 @@ public enum CoverageFractions {
 
         /// A segment within one row band: its exact term, and a full-height term for the rows above.
         @inline(__always)
-        func addSegment(_ u1: Double, _ u2: Double, _ v1: Double, _ v2: Double, column c: Int, sign s: Double) {
+        mutating func addSegment(_ u1: Double, _ u2: Double, _ v1: Double, _ v2: Double, column c: Int, sign s: Double) {
             let du = u2 - u1
             if du <= 0 { return }
             let mid = (v1 + v2) / 2
             let top = Double(r0), bottom = Double(r0 + bh)
             if mid <= top { return }  // above the box: it adds only to rows above the box
             if mid >= bottom {
-                // Below the box: full height for every row of the box in this column.
-                carry[c] += s * du
-                carry[bh * bw + c] -= s * du
+                // Below the box: full height for every row of the box in this column (the term
+                // that would end it at row bh lies past the box and is not kept).
+                carry.append(Term(row: 0, column: Int32(c), value: s * du))
                 return
             }
             let row = min(bh - 1, Int(mid.rounded(.down)) - r0)
-            exact[row * bw + c] += s * du * (mid - Double(r0 + row))
-            carry[c] += s * du
-            carry[row * bw + c] -= s * du
+            exact.append(Term(row: Int32(row), column: Int32(c), value: s * du * (mid - Double(r0 + row))))
+            carry.append(Term(row: 0, column: Int32(c), value: s * du))
+            carry.append(Term(row: Int32(row), column: Int32(c), value: -(s * du)))
         }
     }
 }
@@ -183,24 +209,42 @@ extension CoverageFractions.Scratch {
     public mutating func forEachRow(_ extent: CoverageFractions.Extent,
                                     _ body: (Int, UnsafeBufferPointer<Double>) throws -> Void) rethrows {
         let bw = extent.width
-        if running.count < bw { running = [Double](repeating: 0, count: bw); row = running }
-        try exact.withUnsafeBufferPointer { exact in
-            try carry.withUnsafeBufferPointer { carry in
+        if running.count < bw { running = [Double](repeating: 0, count: bw); pending = running; row = running }
+        let carryStart = carryStart, exactStart = exactStart
+        try exactByRow.withUnsafeBufferPointer { exact in
+            try carryByRow.withUnsafeBufferPointer { carry in
                 try running.withUnsafeMutableBufferPointer { running in
-                    try row.withUnsafeMutableBufferPointer { row in
-                        running.baseAddress!.update(repeating: 0, count: bw)
-                        for r in 0..<extent.height {
-                            let e = exact.baseAddress! + r * bw, k = carry.baseAddress! + r * bw
-                            for c in 0..<bw {
-                                running[c] += k[c]
-                                let f = running[c] + e[c]
-                                row[c] = f > 1e-12 ? min(f, 1) : 0
+                    try pending.withUnsafeMutableBufferPointer { pending in
+                        try row.withUnsafeMutableBufferPointer { row in
+                            running.baseAddress!.update(repeating: 0, count: bw)
+                            for r in 0..<extent.height {
+                                // The row's full-height terms: summed per cell, then into the running sum.
+                                let carried = carry[carryStart[r]..<carryStart[r + 1]]
+                                for t in carried { pending[Int(t.column)] += t.value }
+                                for t in carried {
+                                    let c = Int(t.column)
+                                    running[c] += pending[c]
+                                    pending[c] = 0
+                                }
+                                for c in 0..<bw { row[c] = Self.clamp(running[c]) }
+                                // Cells an edge crosses in this row: their own terms, summed, on top.
+                                let own = exact[exactStart[r]..<exactStart[r + 1]]
+                                for t in own { pending[Int(t.column)] += t.value }
+                                for t in own {
+                                    let c = Int(t.column)
+                                    row[c] = Self.clamp(running[c] + pending[c])
+                                }
+                                for t in own { pending[Int(t.column)] = 0 }
+                                try body(r, UnsafeBufferPointer(start: row.baseAddress!, count: bw))
                             }
-                            try body(r, UnsafeBufferPointer(start: row.baseAddress!, count: bw))
                         }
                     }
                 }
             }
         }
     }
+
+    /// A cell's fraction from its sum: rounding noise of at most 1e-12 is 0, a sum above 1 is 1.
+    @inline(__always)
+    private static func clamp(_ f: Double) -> Double { f > 1e-12 ? min(f, 1) : 0 }
 }
