@@ -189,26 +189,48 @@ extension BandStats {
 
 extension BandStats {
     /// One row of a polygon's bounding box: the cells with a fraction above 0 and a value
-    /// (not NaN) count, weighted by their fraction (branch-free, so the loop vectorizes).
+    /// (not NaN) count, weighted by their fraction. Four lanes of partial sums (`SIMD4<Double>`,
+    /// values widened exactly from Float), added up at the end of the row: the order of the
+    /// additions is fixed by the row alone, so results do not depend on threads or tiling.
     @inline(__always)
     mutating func addRow(fractions f: UnsafeBufferPointer<Double>, values v: UnsafeBufferPointer<Float>, pixelArea: Double) {
-        var n: Int64 = 0, cov = 0.0, s = 0.0
-        var lo = Float.infinity, hi = -Float.infinity
-        for c in 0..<f.count {
-            let x = v[c]
-            let ok = f[c] > 0 && !x.isNaN
-            let w = ok ? f[c] : 0, y = ok ? x : 0
-            n += ok ? 1 : 0
-            cov += w
-            s += w * Double(y)
-            lo = Swift.min(lo, ok ? x : .infinity)
-            hi = Swift.max(hi, ok ? x : -.infinity)
+        typealias D4 = SIMD4<Double>
+        let n = f.count
+        guard n > 0 else { return }
+        let fp = UnsafeRawPointer(f.baseAddress!), vp = UnsafeRawPointer(v.baseAddress!)
+        var count4 = SIMD4<Int64>(), cov4 = D4(), sum4 = D4()
+        var lo4 = D4(repeating: .infinity), hi4 = D4(repeating: -.infinity)
+        var c = 0
+        while c + 4 <= n {
+            let w = fp.loadUnaligned(fromByteOffset: c * 8, as: D4.self)
+            let x = D4(vp.loadUnaligned(fromByteOffset: c * 4, as: SIMD4<Float>.self))
+            let skip = .!((w .> 0) .& (x .== x))
+            let wk = w.replacing(with: 0, where: skip)
+            count4 &+= SIMD4<Int64>(repeating: 1).replacing(with: 0, where: skip)
+            cov4 += wk
+            sum4 += wk * x.replacing(with: 0, where: skip)
+            lo4.replace(with: x, where: .!skip .& (x .< lo4))
+            hi4.replace(with: x, where: .!skip .& (x .> hi4))
+            c += 4
         }
-        count += n
+        var k = count4.wrappedSum(), cov = cov4.sum(), s = sum4.sum()
+        var lo = lo4.min(), hi = hi4.max()
+        while c < n {
+            let x = Double(v[c])
+            if f[c] > 0 && !x.isNaN {
+                k += 1
+                cov += f[c]
+                s += f[c] * x
+                lo = Swift.min(lo, x)
+                hi = Swift.max(hi, x)
+            }
+            c += 1
+        }
+        count += k
         coverage += cov
         sum += s
         area += cov * pixelArea
-        min = Swift.min(min, lo)
-        max = Swift.max(max, hi)
+        min = Swift.min(min, Float(lo))
+        max = Swift.max(max, Float(hi))
     }
 }
