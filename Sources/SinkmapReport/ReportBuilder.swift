@@ -97,7 +97,7 @@ public struct ReportBuilder {
             [text["scene"], "\(sm.scene.name) (\(sm.scene.file))"],
             [text["area"], "\(sceneTotal("area_ha")) ha"],
             [text["grid"], "\(g.width) × \(g.height) = \(g.pixels) px, \(NumberText.shortest(pixelSize))"],
-            [text["crs"], g.crs + (g.epsg.map { " (EPSG:\($0))" } ?? "")],
+            [text["crs"], g.crs + (g.epsg.map { " (\($0.hasPrefix("EPSG:") ? $0 : "EPSG:" + $0))" } ?? "")],
             [text["months"], sm.months.joined(separator: ", ")],
             [text["units_per_level"], run.levels.map { "\($0): \(run.unitRows(level: $0).count)" }.joined(separator: "; ")],
             [text["software"], "\(sm.software.name) \(sm.software.version), GDAL \(sm.software.gdal), \(sm.software.build)"],

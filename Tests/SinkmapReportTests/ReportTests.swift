@@ -75,14 +75,17 @@ import TestSupport
     @Test func chromiumRendersThePageWithoutNetworkRequests() throws {
         let dir = TempDir("report-chromium")
         let shot = dir.file("report.png")
-        let r = try Chromium.pageRequests(file: fx.html, extra: ["--screenshot=" + shot, "--window-size=1000,1600"], dir: dir, label: "report")
-        #expect(r.status == 0)
-        #expect(r.page.isEmpty, "the report asked for \(r.page)")
-        // The detector sees a page's requests: a control page with an external image and style sheet.
+        let r = try Chromium.load(file: fx.html, extra: ["--screenshot=" + shot, "--window-size=1000,1600"], dir: dir, label: "report")
+        #expect(r.result.status == 0, "\(r.result.stderr)")
+        // Chromium's network log is empty: no request at all, the page's or the browser's own (see NetLog).
+        #expect(!r.log.events.isEmpty, "no net log written")
+        #expect(r.log.isEmpty, "net log: \(r.log.unexpected.prefix(20)) addresses \(r.log.addresses.prefix(20))")
+        // The criterion sees a page's requests: a control page with an external image and style sheet.
         try "<html><body><img src=\"http://127.0.0.1:9/x.png\"><link rel=stylesheet href=\"http://127.0.0.1:9/a.css\"></body></html>"
             .write(toFile: dir.file("control.html"), atomically: true, encoding: .utf8)
-        let control = try Chromium.pageRequests(file: dir.file("control.html"), extra: ["--dump-dom"], dir: dir, label: "control")
-        #expect(control.page.contains("http://127.0.0.1:9/x.png") && control.page.contains("http://127.0.0.1:9/a.css"))
+        let control = try Chromium.load(file: dir.file("control.html"), extra: ["--dump-dom"], dir: dir, label: "control")
+        #expect(control.log.requestURLs.contains("http://127.0.0.1:9/x.png") && control.log.requestURLs.contains("http://127.0.0.1:9/a.css"))
+        #expect(!control.log.isEmpty && control.log.unexpected.contains { $0.hasPrefix("URL_REQUEST_START_JOB") })
 
         // The screenshot is not blank: most of it is not white and the map has many colours.
         let png = try Dataset(path: shot)
@@ -101,9 +104,10 @@ import TestSupport
         #expect(colours.count > 200, "\(colours.count) colours")
 
         // The rendered DOM (after the page's script ran) names every township.
-        let dom = try runProcess(Chromium.executable, Chromium.common(dir.file("dom-profile")) + ["--dump-dom", URL(fileURLWithPath: fx.html).absoluteString])
+        let dom = try Chromium.load(file: fx.html, extra: ["--dump-dom"], dir: dir, label: "dom")
+        #expect(dom.log.isEmpty, "net log: \(dom.log.unexpected.prefix(20)) addresses \(dom.log.addresses.prefix(20))")
         for u in try ZonalRows(path: fx.out + "/zonal.csv").units("township") {
-            #expect(dom.stdout.contains(u["unit_name"]!))
+            #expect(dom.result.stdout.contains(u["unit_name"]!))
         }
     }
 
