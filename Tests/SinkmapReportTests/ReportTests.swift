@@ -42,6 +42,7 @@ import TestSupport
             #expect(html.contains(input["sha256"] as! String))
         }
         #expect(html.contains("2023-01") && html.contains("2023-12") && html.contains("sinkmap 0.1.0"))
+        #expect(html.contains("(EPSG:32651)") && !html.contains("EPSG:EPSG"))
         // Method: parameter values of the run (carbon fraction, a class's eps_max).
         #expect(html.contains("CF = 0.47") && html.contains("0.692"))
         // Maps: five layers and the missing-NEP map on the overview, one atlas map per county, legends in units.
