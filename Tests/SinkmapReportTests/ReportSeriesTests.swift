@@ -123,6 +123,15 @@ final class DemoSeries: Sendable {
         }
     }
 
+    @Test func englishSeriesLabels() throws {
+        let dir = TempDir("report-series-en")
+        let r = try sinkmap("report", fx.out, "--out", dir.file("en.html"), "--lang", "en")
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: dir.file("en.html"), encoding: .utf8)
+        #expect(html.contains("<title>Ecosystem carbon-sink accounting report · shangyu-series 2019–2023</title>"))
+        #expect(html.contains("Scene totals per year") && html.contains("decreases significantly over 2019–2023") && !html.contains("逐年全区合计"))
+    }
+
     @Test func seriesReportRendersOfflineAndPrints() throws {
         let html = fx.htmlText
         #expect(!html.contains("http://") && !html.contains("https://"))
