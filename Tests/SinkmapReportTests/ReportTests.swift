@@ -81,6 +81,10 @@ import TestSupport
         // Chromium's network log is empty: no request at all, the page's or the browser's own (see NetLog).
         #expect(!r.log.events.isEmpty, "no net log written")
         #expect(r.log.isEmpty, "net log: \(r.log.unexpected.prefix(20)) addresses \(r.log.addresses.prefix(20))")
+        // Printing it to PDF with the switches of `report --pdf` asks for nothing either.
+        let print = try Chromium.load(file: fx.html, extra: ["--no-pdf-header-footer", "--print-to-pdf=" + dir.file("print.pdf")], dir: dir, label: "print")
+        #expect(print.result.status == 0 && FileManager.default.fileExists(atPath: dir.file("print.pdf")))
+        #expect(print.log.isEmpty, "net log: \(print.log.unexpected.prefix(20)) addresses \(print.log.addresses.prefix(20))")
         // The criterion sees a page's requests: a control page with an external image and style sheet.
         try "<html><body><img src=\"http://127.0.0.1:9/x.png\"><link rel=stylesheet href=\"http://127.0.0.1:9/a.css\"></body></html>"
             .write(toFile: dir.file("control.html"), atomically: true, encoding: .utf8)
