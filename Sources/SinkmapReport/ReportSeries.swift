@@ -43,31 +43,48 @@ extension ReportBuilder {
         return out
     }
 
-    /// Per year: the scene totals as the coarsest level's single unit states them in
-    /// `series.csv` (else the sum of that level's units, to the table's decimals).
+    /// Per year: the scene totals from the coarsest level's units in `series.csv` (`sceneTotals`).
     func seriesTotals(_ s: SeriesDirectory) -> String {
         let keys = ["nep_tc", "nep_tco2e", "carbon_tc", "stock_change_tc", "stock_change_tco2e_per_year"]
         var html = "<div class=\"scroll\"><table class=\"sortable series-totals\"><thead><tr><th>\(Html.esc(text["year"]))</th>"
         html += keys.map { "<th>\(Html.esc(text[$0]))</th>" }.joined() + "</tr></thead><tbody>"
         guard let coarsest = run.levels.last else { return html + "</tbody></table></div>" }
-        let units = run.unitRows(level: coarsest)
-        let perUnit = units.map { s.yearRows(level: coarsest, unit: $0.unitID) }
+        let perUnit = run.unitRows(level: coarsest).map { s.yearRows(level: coarsest, unit: $0.unitID) }
         for year in s.years {
+            let totals = ReportBuilder.sceneTotals(perUnit.compactMap { $0[year] })
             html += "<tr data-year=\"\(year)\"><td>\(year)</td>"
             for key in keys {
-                let cells = perUnit.compactMap { $0[year]?[key] }
-                let text: String
-                if cells.count == 1 {
-                    text = cells[0]
-                } else {
-                    let numbers = cells.compactMap { Double($0) }
-                    text = numbers.isEmpty || numbers.count < cells.count ? "" : String(format: "%.3f", numbers.reduce(0, +))
-                }
-                html += text.isEmpty ? "<td></td>" : "<td class=\"num\" data-v=\"\(Html.esc(text))\">\(Html.esc(text))</td>"
+                let v = totals[key] ?? ""
+                html += v.isEmpty ? "<td></td>" : "<td class=\"num\" data-v=\"\(Html.esc(v))\">\(Html.esc(v))</td>"
             }
             html += "</tr>"
         }
         return html + "</tbody></table></div>"
+    }
+
+    /// The scene totals of one year from the `series.csv` rows of the coarsest level's units:
+    /// the one unit's figures as the file states them; for several units the exact sum of their
+    /// tC figures (fixed-point decimals) and the tCO₂e from it the way `series.csv` computes it.
+    /// A figure missing from any unit is left empty.
+    public static func sceneTotals(_ units: [[String: String]]) -> [String: String] {
+        if units.count == 1 { return units[0] }
+        var out: [String: String] = [:]
+        func sum(_ key: String, _ q: Quantity) -> Int128? {
+            let parts = units.map { $0[key].flatMap { ExactDecimal.parse($0, decimals: q.decimals) } }
+            return units.isEmpty || parts.contains(where: { $0 == nil }) ? nil : parts.reduce(0) { $0 + $1! }
+        }
+        if let n = sum("nep_tc", .nep) {
+            out["nep_tc"] = Quantity.nep.text(n)
+            out["nep_tco2e"] = NumberText.shortest(Quantity.co2e(Quantity.nep.value(n)))
+        }
+        if let c = sum("carbon_tc", .carbon) { out["carbon_tc"] = Quantity.carbon.text(c) }
+        if let d = sum("stock_change_tc", .carbon) {
+            out["stock_change_tc"] = Quantity.carbon.text(d)
+            if let gap = units.first?["interval_years"].flatMap({ Int($0) }), gap > 0 {
+                out["stock_change_tco2e_per_year"] = NumberText.shortest(Quantity.co2e(Quantity.carbon.value(d)) / Double(gap))
+            }
+        }
+        return out
     }
 
     func trendTable(_ s: SeriesDirectory) -> String {

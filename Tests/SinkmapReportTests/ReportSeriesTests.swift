@@ -1,5 +1,6 @@
 import Foundation
 import GDALKit
+import SinkmapReport
 import Testing
 import TestSupport
 
@@ -121,6 +122,25 @@ final class DemoSeries: Sendable {
             #expect(trendItems.contains { $0.contains(t["unit_name"]!) && $0.contains("（\(t["unit_id"]!)，") && $0.contains(t["slope_per_year"]!) && $0.contains("p = \(t["p_value"]!)") },
                     "no suggestion for \(t["unit_name"]!) \(t["quantity"]!)")
         }
+    }
+
+    @Test func sceneTotalsOfSeveralUnitsAreExactSums() {
+        let a = ["nep_tc": "1.5", "carbon_tc": "100.0001", "stock_change_tc": "", "interval_years": ""]
+        let b = ["nep_tc": "-0.25", "carbon_tc": "200", "stock_change_tc": "", "interval_years": ""]
+        let t = ReportBuilder.sceneTotals([a, b])
+        #expect(t["nep_tc"] == "1.25" && t["carbon_tc"] == "300.0001" && t["stock_change_tc"] == nil)
+        let nepCO2e: Double = 1.25 * 44.0 / 12.0
+        #expect(t["nep_tco2e"].flatMap { Double($0) } == nepCO2e)
+        let c = ["nep_tc": "0.1", "carbon_tc": "10", "stock_change_tc": "-2.5", "interval_years": "2"]
+        let d = ["nep_tc": "0.2", "carbon_tc": "20", "stock_change_tc": "0.5", "interval_years": "2"]
+        let u = ReportBuilder.sceneTotals([c, d])
+        let rate: Double = -2.0 * 44.0 / 12.0 / 2.0
+        #expect(u["nep_tc"] == "0.3" && u["stock_change_tc"] == "-2")
+        #expect(u["stock_change_tco2e_per_year"].flatMap { Double($0) } == rate)
+        // One unit: its figures as series.csv states them.
+        #expect(ReportBuilder.sceneTotals([a]) == a)
+        // A figure missing from a unit is not summed.
+        #expect(ReportBuilder.sceneTotals([a, ["carbon_tc": "1"]])["nep_tc"] == nil)
     }
 
     @Test func englishSeriesLabels() throws {
