@@ -1,19 +1,22 @@
 import Foundation
 
-/// The PDF of a report, printed by headless Chromium (Debian's `chromium`): A4, no header or
-/// footer, backgrounds kept, the page's own print style sheet (one atlas unit a page).
+/// The PDF of a report, printed by headless Chromium (Debian's `chromium-headless-shell`, else
+/// `chromium`): A4, no header or footer, backgrounds kept, the page's own print style sheet (one
+/// atlas unit a page). The headless shell is preferred: it is the same Blink without the
+/// browser's own services, so it makes no network request of its own (the full `chromium`
+/// asks accounts.google.com and update.googleapis.com whatever switches it is given).
 public enum PDFPrinter {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }
 
-    /// The Chromium executable: `SINKMAP_CHROMIUM`, else the first of chromium,
-    /// chromium-browser, google-chrome on PATH.
+    /// The Chromium executable: `SINKMAP_CHROMIUM`, else the first of chromium-headless-shell,
+    /// chromium, chromium-browser, google-chrome on PATH.
     public static func chromium() -> String? {
         let env = ProcessInfo.processInfo.environment
         if let explicit = env["SINKMAP_CHROMIUM"], !explicit.isEmpty { return explicit }
         let dirs = (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
-        for name in ["chromium", "chromium-browser", "google-chrome"] {
+        for name in ["chromium-headless-shell", "chromium", "chromium-browser", "google-chrome"] {
             for d in dirs where FileManager.default.isExecutableFile(atPath: d + "/" + name) { return d + "/" + name }
         }
         return nil
@@ -31,7 +34,7 @@ public enum PDFPrinter {
     /// Prints `html` (a file) to `pdf`.
     public static func print(html: String, to pdf: String) throws {
         guard let exe = chromium() else {
-            throw Failure(description: "--pdf needs Chromium to print the report (Debian: apt-get install chromium fonts-noto-cjk), or SINKMAP_CHROMIUM=PATH")
+            throw Failure(description: "--pdf needs Chromium to print the report (Debian: apt-get install chromium-headless-shell fonts-noto-cjk), or SINKMAP_CHROMIUM=PATH")
         }
         let profile = NSTemporaryDirectory() + "sinkmap-chromium-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: profile) }

@@ -33,6 +33,10 @@ enum ReportAssets {
     .atlas svg.map { max-height: var(--atlas-map, 165mm); }
     table.facts th { cursor: default; width: 22%; background: #f4f7f6; }
     .scroll { overflow-x: auto; }
+    .trendcharts figure svg { display: inline-block; width: 49%; vertical-align: top; }
+    .unit-trend { border-top: 1px solid var(--rule); padding-top: 4px; }
+    tr.decreasing td { background: #fbe9e7; }
+    h4 { font-size: 14px; margin: 14px 0 4px; }
     @page { size: A4; margin: 12mm; }
     @page wide { size: A4 landscape; margin: 10mm; }
     @media print {

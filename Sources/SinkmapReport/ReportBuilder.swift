@@ -3,18 +3,22 @@ import SinkmapEngine
 
 /// The HTML report of a run directory: one self-contained page (styles, script, maps and
 /// charts inline; no URL of any kind), with an atlas page per unit of the second level that
-/// prints on a page of its own.
+/// prints on a page of its own. For a series directory, `run` is its last year and the series
+/// sections (`ReportSeries`) cover every year.
 public struct ReportBuilder {
     public let run: RunDirectory
+    public let series: SeriesDirectory?
     public let text: ReportText
     public let title: String
     let maps: MapRenderer
 
-    public init(run: RunDirectory, language: ReportText.Language?, title: String?) {
+    public init(run: RunDirectory, series: SeriesDirectory? = nil, language: ReportText.Language?, title: String?) {
         self.run = run
+        self.series = series
         let names = run.zonal.map(\.unitName)
         text = ReportText(language ?? ReportText.defaultLanguage(names: names))
-        self.title = title ?? "\(text["title"]) · \(run.summary.scene.name)"
+        let scope = series.map { "\($0.summary.series.name) \($0.years.first.map(String.init) ?? "")–\($0.years.last.map(String.init) ?? "")" }
+        self.title = title ?? "\(text["title"]) · \(scope ?? run.summary.scene.name)"
         maps = MapRenderer(run: run)
     }
 
@@ -23,6 +27,9 @@ public struct ReportBuilder {
 
     public func html() throws -> String {
         var body = "<header><h1>\(Html.esc(title))</h1>"
+        if let series {
+            body += "<p class=\"sub\">\(Html.esc(text["series"])) \(Html.esc(series.summary.series.name)): \(series.years.map(String.init).joined(separator: ", "))</p>"
+        }
         body += "<p class=\"sub\">\(Html.esc(run.summary.scene.name)) · \(Html.esc(run.summary.months.first ?? ""))–\(Html.esc(run.summary.months.last ?? "")) · sinkmap \(Html.esc(run.summary.software.version))</p></header>"
         body += contents()
         body += section("summary", summary())
@@ -31,11 +38,12 @@ public struct ReportBuilder {
         body += section("results", results())
         body += section("maps", try mapSection())
         body += section("charts", charts())
+        if let series { body += section("series", seriesSection(series)) }
         body += section("quality", try quality())
         body += section("suggestions", suggestions())
         if !run.extras.isEmpty { body += section("extras", extras()) }
         body += try atlas()
-        body += "<p class=\"note\">\(Html.esc(text["generated_by"])) · \(Html.esc(text["series_later"]))</p>"
+        body += "<p class=\"note\">\(Html.esc(text[series == nil ? "generated_by" : "generated_by_series"]))</p>"
         let lang = text.language == .zh ? "zh-CN" : "en"
         return """
         <!DOCTYPE html>
@@ -55,6 +63,7 @@ public struct ReportBuilder {
 
     func contents() -> String {
         var keys = ReportBuilder.sectionKeys
+        if series != nil { keys.insert("series", at: keys.firstIndex(of: "charts")! + 1) }
         if !run.extras.isEmpty { keys.append("extras") }
         keys.append("atlas")
         return "<nav><b>\(Html.esc(text["contents"]))</b>: " + keys.map { "<a href=\"#\($0)\">\(Html.esc(text[$0]))</a>" }.joined(separator: " · ") + "</nav>"
@@ -97,7 +106,7 @@ public struct ReportBuilder {
             [text["scene"], "\(sm.scene.name) (\(sm.scene.file))"],
             [text["area"], "\(sceneTotal("area_ha")) ha"],
             [text["grid"], "\(g.width) × \(g.height) = \(g.pixels) px, \(NumberText.shortest(pixelSize))"],
-            [text["crs"], g.crs + (g.epsg.map { " (EPSG:\($0))" } ?? "")],
+            [text["crs"], g.crs + (g.epsg.map { " (\($0.hasPrefix("EPSG:") ? $0 : "EPSG:" + $0))" } ?? "")],
             [text["months"], sm.months.joined(separator: ", ")],
             [text["units_per_level"], run.levels.map { "\($0): \(run.unitRows(level: $0).count)" }.joined(separator: "; ")],
             [text["software"], "\(sm.software.name) \(sm.software.version), GDAL \(sm.software.gdal), \(sm.software.build)"],

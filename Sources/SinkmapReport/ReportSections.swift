@@ -156,7 +156,7 @@ extension ReportBuilder {
     }
 
     func suggestions() -> String {
-        let items = suggestionItems()
+        let items = suggestionItems() + (series.map(seriesSuggestionItems) ?? [])
         return items.isEmpty ? "<p>\(Html.esc(text["no_suggestions"]))</p>"
             : "<ul class=\"suggest\">" + items.map { "<li>\(Html.esc($0))</li>" }.joined() + "</ul>"
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `sinkmap report`: the HTML page (and optionally its PDF) of a run directory.
+/// `sinkmap report`: the HTML page (and optionally its PDF) of a run or series directory.
 public enum ReportWriter {
     public struct Options: Sendable {
         public var runDir: String
@@ -19,8 +19,13 @@ public enum ReportWriter {
 
     /// Writes the report; returns the files written.
     public static func write(_ o: Options) throws -> [String] {
-        let run = try RunDirectory(path: o.runDir)
-        let page = try ReportBuilder(run: run, language: o.language, title: o.title).html()
+        let page: String
+        if SeriesDirectory.isSeries(o.runDir) {
+            let series = try SeriesDirectory(path: o.runDir)
+            page = try ReportBuilder(run: series.latest, series: series, language: o.language, title: o.title).html()
+        } else {
+            page = try ReportBuilder(run: try RunDirectory(path: o.runDir), language: o.language, title: o.title).html()
+        }
         let htmlPath = o.html ?? (o.runDir + "/report.html")
         let tmp = htmlPath + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
         do {

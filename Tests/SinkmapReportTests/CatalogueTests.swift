@@ -7,9 +7,10 @@ import SinkmapEngine
 import Testing
 import TestSupport
 
-/// What `run` writes for catalogues and GIS: `stac.json` (validated by stac-pydantic, its
-/// projection and raster extensions read by pystac and compared with the COGs and GDAL's own
-/// statistics) and a QGIS style beside each COG with the report's colour ramp.
+/// What `run` writes for catalogues and GIS: `stac.json` (validated offline by jsonschema against
+/// the official JSON schemas of the STAC 1.1.0 Item and of the projection extension v2.0.0, and by
+/// stac-pydantic; read by pystac and compared with the COGs and GDAL's own statistics) and a QGIS
+/// style beside each COG with the report's colour ramp.
 @Suite(.serialized) struct CatalogueTests {
     let fx = ReportRun.shared
     static let layers = ["npp", "rh", "nep", "agb", "carbon"]
@@ -21,16 +22,22 @@ import TestSupport
             return
         }
         try #require(fixture.status == 0, "stac-fixture exited \(fixture.status): \(fixture.stderr)")
-        let python = try #require(fixture.stdout.split(separator: "\n").first { $0.hasPrefix("python=") }.map { String($0.dropFirst(7)) })
-        let check = try runProcess(python, [Repo.root + "/Tests/fixtures/stac-check.py", fx.out + "/stac.json"])
-        try #require(check.status == 0, "stac-pydantic refused the item: \(check.stderr)")
+        func line(_ key: String) -> String? { fixture.stdout.split(separator: "\n").first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) } }
+        let python = try #require(line("python")), schemas = try #require(line("schemas"))
+        let check = try runProcess(python, [Repo.root + "/Tests/fixtures/stac-check.py", fx.out + "/stac.json", schemas])
+        try #require(check.status == 0, "the item did not validate: \(check.stderr)")
         let read = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as! [String: Any]
+        // JSON Schema validation ran against the core Item schema and the schema of every extension the item names.
+        let extensions = try #require(read["extensions"] as? [String])
+        #expect(extensions == StacItem.extensions && read["stac_version"] as? String == "1.1.0")
+        #expect(read["validated"] as? [String] == ["https://schemas.stacspec.org/v1.1.0/item-spec/json-schema/item.json"] + extensions)
 
         let nep = try Dataset(path: fx.out + "/nep.tif")
         let grid = try nep.grid()
         #expect(read["id"] as? String == "shangyu-2023-demo")
         let epsg = try #require(try SpatialReference(definition: grid.crsWKT).epsg)
         #expect(read["epsg"] as? Int == Int(epsg.split(separator: ":").last ?? ""), "EPSG \(epsg)")
+        #expect(read["code"] as? String == epsg, "proj:code \(read["code"] ?? "nil") vs \(epsg)")
         #expect(read["shape"] as? [Int] == [grid.height, grid.width])
         let t = grid.transform
         #expect(read["transform"] as? [Double] == [t.pixelWidth, t.rowRotation, t.originX, t.columnRotation, t.pixelHeight, t.originY])
@@ -49,6 +56,7 @@ import TestSupport
             #expect(a["href"] as? String == "./\(name).tif")
             #expect(a["unit"] as? String == TileKernel.outputBands[[ "npp", "rh", "nep", "agb", "carbon"].firstIndex(of: name)!].unit)
             #expect(a["nodata"] as? Double == -9999 && a["data_type"] as? String == "float32")
+            #expect(a["gsd"] as? Double == abs(t.pixelWidth))  // the demo's grid is UTM, in metres
             try FileManager.default.copyItem(atPath: fx.out + "/\(name).tif", toPath: dir.file("\(name).tif"))
             let info = try runProcess("/usr/bin/gdalinfo", ["-json", "-stats", dir.file("\(name).tif")])
             let json = try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as! [String: Any]

@@ -87,7 +87,9 @@ import TestSupport
         #expect(report.status == 0, "\(report.stderr)")
         let stac = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/stac.json"))) as! [String: Any]
         let properties = stac["properties"] as! [String: Any]
-        #expect(properties["proj:epsg"] as? Int == 4326 && properties["proj:shape"] as? [Int] == [180, 280])
+        #expect(properties["proj:code"] as? String == "EPSG:4326" && properties["proj:shape"] as? [Int] == [180, 280])
+        // A geographic grid's pixel is no one distance: no gsd.
+        #expect(((stac["assets"] as? [String: Any])?["nep"] as? [String: Any]).map { $0["gsd"] == nil } == true)
         // The whole-scene maps span 0.14° of longitude at 30.095° N: 13.5 km, a fifth of it is 2.7 km → a 2 km bar.
         let widthKm = 0.14 * 111.32 * cos(30.095 * Double.pi / 180)
         #expect(widthKm > 13.4 && widthKm < 13.6)

@@ -42,6 +42,7 @@ import TestSupport
             #expect(html.contains(input["sha256"] as! String))
         }
         #expect(html.contains("2023-01") && html.contains("2023-12") && html.contains("sinkmap 0.1.0"))
+        #expect(html.contains("(EPSG:32651)") && !html.contains("EPSG:EPSG"))
         // Method: parameter values of the run (carbon fraction, a class's eps_max).
         #expect(html.contains("CF = 0.47") && html.contains("0.692"))
         // Maps: five layers and the missing-NEP map on the overview, one atlas map per county, legends in units.
@@ -75,14 +76,21 @@ import TestSupport
     @Test func chromiumRendersThePageWithoutNetworkRequests() throws {
         let dir = TempDir("report-chromium")
         let shot = dir.file("report.png")
-        let r = try Chromium.pageRequests(file: fx.html, extra: ["--screenshot=" + shot, "--window-size=1000,1600"], dir: dir, label: "report")
-        #expect(r.status == 0)
-        #expect(r.page.isEmpty, "the report asked for \(r.page)")
-        // The detector sees a page's requests: a control page with an external image and style sheet.
+        let r = try Chromium.load(file: fx.html, extra: ["--screenshot=" + shot, "--window-size=1000,1600"], dir: dir, label: "report")
+        #expect(r.result.status == 0, "\(r.result.stderr)")
+        // Chromium's network log is empty: no request at all, the page's or the browser's own (see NetLog).
+        #expect(!r.log.events.isEmpty, "no net log written")
+        #expect(r.log.isEmpty, "net log: \(r.log.unexpected.prefix(20)) addresses \(r.log.addresses.prefix(20))")
+        // Printing it to PDF with the switches of `report --pdf` asks for nothing either.
+        let print = try Chromium.load(file: fx.html, extra: ["--no-pdf-header-footer", "--print-to-pdf=" + dir.file("print.pdf")], dir: dir, label: "print")
+        #expect(print.result.status == 0 && FileManager.default.fileExists(atPath: dir.file("print.pdf")))
+        #expect(print.log.isEmpty, "net log: \(print.log.unexpected.prefix(20)) addresses \(print.log.addresses.prefix(20))")
+        // The criterion sees a page's requests: a control page with an external image and style sheet.
         try "<html><body><img src=\"http://127.0.0.1:9/x.png\"><link rel=stylesheet href=\"http://127.0.0.1:9/a.css\"></body></html>"
             .write(toFile: dir.file("control.html"), atomically: true, encoding: .utf8)
-        let control = try Chromium.pageRequests(file: dir.file("control.html"), extra: ["--dump-dom"], dir: dir, label: "control")
-        #expect(control.page.contains("http://127.0.0.1:9/x.png") && control.page.contains("http://127.0.0.1:9/a.css"))
+        let control = try Chromium.load(file: dir.file("control.html"), extra: ["--dump-dom"], dir: dir, label: "control")
+        #expect(control.log.requestURLs.contains("http://127.0.0.1:9/x.png") && control.log.requestURLs.contains("http://127.0.0.1:9/a.css"))
+        #expect(!control.log.isEmpty && control.log.unexpected.contains { $0.hasPrefix("URL_REQUEST_START_JOB") })
 
         // The screenshot is not blank: most of it is not white and the map has many colours.
         let png = try Dataset(path: shot)
@@ -101,9 +109,10 @@ import TestSupport
         #expect(colours.count > 200, "\(colours.count) colours")
 
         // The rendered DOM (after the page's script ran) names every township.
-        let dom = try runProcess(Chromium.executable, Chromium.common(dir.file("dom-profile")) + ["--dump-dom", URL(fileURLWithPath: fx.html).absoluteString])
+        let dom = try Chromium.load(file: fx.html, extra: ["--dump-dom"], dir: dir, label: "dom")
+        #expect(dom.log.isEmpty, "net log: \(dom.log.unexpected.prefix(20)) addresses \(dom.log.addresses.prefix(20))")
         for u in try ZonalRows(path: fx.out + "/zonal.csv").units("township") {
-            #expect(dom.stdout.contains(u["unit_name"]!))
+            #expect(dom.result.stdout.contains(u["unit_name"]!))
         }
     }
 

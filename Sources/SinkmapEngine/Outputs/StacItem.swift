@@ -2,16 +2,17 @@ import Foundation
 import GDALKit
 import SinkmapScene
 
-/// `stac.json`: a STAC Item (1.0.0) describing a run's outputs, with the projection extension
-/// (EPSG code or WKT2, shape, affine transform, bbox in the grid's CRS) and the raster extension
-/// (per band: data type, nodata, unit, resolution and exact statistics). Asset hrefs are
-/// relative to the item. Nothing in it depends on the time of the run, so it is as
-/// reproducible as the rasters it describes.
+/// `stac.json`: a STAC Item (1.1.0) describing a run's outputs. Per band of each COG, the core
+/// `bands` common metadata of STAC 1.1.0 (data type, nodata, unit, exact statistics; the fields
+/// the raster extension 1.x carried as `raster:bands`, which STAC 1.1 moved into the core), `gsd`
+/// in metres for a projected grid, and the projection extension v2.0.0 (`proj:code` such as
+/// "EPSG:32651", or null with `proj:wkt2`; shape, affine transform, bbox in the grid's CRS).
+/// Asset hrefs are relative to the item. Nothing in it depends on the time of the run, so it is
+/// as reproducible as the rasters it describes.
 public enum StacItem {
-    public static let version = "1.0.0"
+    public static let version = "1.1.0"
     public static let extensions = [
-        "https://stac-extensions.github.io/projection/v1.1.0/schema.json",
-        "https://stac-extensions.github.io/raster/v1.1.0/schema.json",
+        "https://stac-extensions.github.io/projection/v2.0.0/schema.json",
     ]
 
     /// The item as a JSON object.
@@ -40,28 +41,33 @@ public enum StacItem {
             "sinkmap:scene": scene.scene.name,
         ]
         if let code = scene.crsEPSG.flatMap({ Int($0.split(separator: ":").last ?? "") }) {
-            properties["proj:epsg"] = code
+            properties["proj:code"] = "EPSG:\(code)"
         } else {
-            properties["proj:epsg"] = NSNull()
+            properties["proj:code"] = NSNull()
             properties["proj:wkt2"] = grid.crsWKT
         }
+        // Ground sample distance in metres, for a projected grid (a geographic grid's pixel is no one distance).
+        let srs = try SpatialReference(definition: grid.crsWKT)
+        let gsd: Double? = srs.isGeographic ? nil : abs(t.pixelWidth) * srs.linearUnitMetres
         var assets: [String: Any] = [:]
         for r in rasters {
             let s = r.stats
-            assets[r.name] = [
+            var asset: [String: Any] = [
                 "href": "./\(r.name).tif",
                 "type": "image/tiff; application=geotiff; profile=cloud-optimized",
                 "title": r.title,
                 "roles": ["data"],
-                "raster:bands": [[
+                "bands": [[
+                    "name": r.name,
                     "data_type": "float32",
                     "nodata": -9999,
                     "unit": r.unit,
-                    "spatial_resolution": abs(t.pixelWidth),
                     "statistics": ["minimum": s.minimum, "maximum": s.maximum, "mean": s.mean, "stddev": s.stddev,
                                    "valid_percent": s.validPercent],
                 ] as [String: Any]],
-            ] as [String: Any]
+            ]
+            if let gsd { asset["gsd"] = gsd }
+            assets[r.name] = asset
             assets[r.name + "-style"] = ["href": "./\(r.name).qml", "type": "application/xml", "title": "QGIS style of \(r.name).tif",
                                          "roles": ["style"]] as [String: Any]
         }

@@ -5,10 +5,10 @@ import SinkmapReport
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the accounting report of a run directory: one self-contained HTML page, and its PDF through headless Chromium."
+        abstract: "Write the accounting report of a run or series directory: one self-contained HTML page, and its PDF through headless Chromium."
     )
 
-    @Argument(help: "A run directory (the --out of `sinkmap run`).")
+    @Argument(help: "A run directory (the --out of `sinkmap run`) or a series directory (of `sinkmap series`).")
     var dir: String
 
     @Option(help: "The HTML file (default: DIR/report.html).")
