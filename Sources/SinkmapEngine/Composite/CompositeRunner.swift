@@ -128,9 +128,8 @@ public enum CompositeRunner {
         try sink.ndvi.flush()
         try sink.clear.flush()
         progress.message("Writing ndvi.tif and clear.tif")
-        try COGBatch.write([COGBatch.Job(source: sink.ndvi.dataset.path, label: sink.ndvi.dataset.displayName, path: out.file("ndvi.tif")),
-                            COGBatch.Job(source: sink.clear.dataset.path, label: sink.clear.dataset.displayName, path: out.file("clear.tif"))],
-                           threads: o.threads)
+        try COG.write(from: sink.ndvi.dataset, to: out.file("ndvi.tif"), threads: o.threads)
+        try COG.write(from: sink.clear.dataset, to: out.file("clear.tif"), threads: o.threads)
         for f in [".ndvi.tmp.tif", ".clear.tmp.tif"] { try? FileManager.default.removeItem(atPath: out.file(f)) }
 
         let inputs = try checksums.wait()

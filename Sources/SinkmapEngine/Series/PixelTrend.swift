@@ -93,9 +93,10 @@ public enum PixelTrend {
         for (i, p) in products.enumerated() { try writer.describe(band: i + 1, description: p.description, unit: p.unit) }
         try writer.setMetadata(["SINKMAP_YEARS": years.map(String.init).joined(separator: ",")])
         try writer.flush()
-        try COGBatch.write(products.enumerated().map { i, p in
-            COGBatch.Job(source: writer.dataset.path, label: writer.dataset.displayName, band: i + 1, path: directory + "/" + p.file)
-        }, threads: threads)
+        for (i, p) in products.enumerated() {
+            try Interruption.check()
+            try COG.write(from: writer.dataset, band: i + 1, to: directory + "/" + p.file, threads: threads)
+        }
         try? FileManager.default.removeItem(atPath: intermediatePath)
     }
 
