@@ -130,40 +130,6 @@ public enum Engine {
          "SINKMAP_RH_MODEL": scene.scene.options.rh.name]
     }
 
-    /// The five COGs, side by side on up to `context.threads` threads, each writer with its own
-    /// handle on `layers`. GDAL's COG driver reads the source, builds the overviews and lays out
-    /// the file on one thread (its NUM_THREADS only compresses blocks), so one file at a time
-    /// leaves cores idle; files side by side, each compressing on its own thread, do not. The
-    /// files are the same whatever the number of threads.
-    static func writeCOGs(layers: Dataset, out: OutputDirectory, context: Context, steps: Int, step: (Int) -> Void) throws {
-        let workers = max(1, min(context.threads, rasterNames.count))
-        if workers == 1 {
-            for (i, name) in rasterNames.enumerated() {
-                try Interruption.check()
-                try COG.write(from: layers, band: i + 1, to: out.file("\(name).tif"), threads: context.threads,
-                              compression: context.compression)
-                step(i + 1)
-            }
-            return
-        }
-        let source = layers.path, label = layers.displayName, compression = context.compression
-        let progress = context.progress
-        let files = rasterNames.map { out.file("\($0).tif") }
-        let queue = TileQueue<Void>(tiles: files.count, workers: workers)
-        try queue.run(workers: workers) { _, queue in
-            do {
-                let handle = try Dataset(path: source, displayName: label)
-                while let i = queue.take() {
-                    try Interruption.check()
-                    try COG.write(from: handle, band: i + 1, to: files[i], threads: 1, compression: compression)
-                    progress.update(done: queue.done(), total: steps, label: "outputs", unit: "steps")
-                }
-            } catch {
-                queue.fail(error)
-            }
-        }
-    }
-
     /// Every output from complete partials and `layers`, the five output bands on the grid
     /// (described, with the output metadata). `rastersWritten` runs once the COGs exist.
     static func writeOutputs(_ partials: RunPartials, plan: RunPlan, layers: Dataset, out: OutputDirectory,
@@ -175,7 +141,12 @@ public enum Engine {
         let steps = rasterNames.count + 2
         func step(_ done: Int) { context.progress.update(done: done, total: steps, label: "outputs", unit: "steps") }
         step(0)
-        try writeCOGs(layers: layers, out: out, context: context, steps: steps, step: step)
+        for (i, name) in rasterNames.enumerated() {
+            try Interruption.check()
+            try COG.write(from: layers, band: i + 1, to: out.file("\(name).tif"), threads: context.threads,
+                          compression: context.compression)
+            step(i + 1)
+        }
         try Interruption.check()
         rastersWritten()
         let styles = try CatalogueOutputs.writeStyles(out: out)
