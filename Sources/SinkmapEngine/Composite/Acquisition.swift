@@ -30,6 +30,19 @@ public enum ReflectanceScaling: Sendable, Equatable {
         }
     }
 
+    /// `reflectance` of four raw values: the reflectances (the same operations, so the same
+    /// bits) and which are valid.
+    @inline(__always)
+    func reflectance(_ v: SIMD4<Double>) -> (SIMD4<Double>, SIMDMask<SIMD4<Int64>>) {
+        let usable = (v .> -Double.infinity) .& (v .< Double.infinity) .& (v .!= 0)
+        switch self {
+        case .landsatC2:
+            return (v * 0.0000275 - 0.2, usable .& (v .>= 7273) .& (v .<= 43636))
+        case .sentinel2(let offset):
+            return ((v + offset) / 10000, usable)
+        }
+    }
+
     var description: String {
         switch self {
         case .landsatC2: return "DN × 0.0000275 − 0.2 (valid DN 7273–43636)"
