@@ -27,6 +27,10 @@ public struct AverageSource: RasterSource {
         self.bandNodata = bandNodata
     }
 
+    /// Bytes of source values a read holds per grid pixel and band in the worker's `ReadScratch`
+    /// (about ratio² Float32; the ratio rounded up on each axis covers the window's border).
+    public var sourceBytesPerPixel: Int { 4 * Int(columns.sourcePerGrid.rounded(.up)) * Int(rows.sourcePerGrid.rounded(.up)) }
+
     public var key: String { "average|" + path + "|" + bandNodata.map { $0.map { "\($0)" } ?? "-" }.joined(separator: ",") }
     public var resamplingDescription: String { "average" }
     public var masksNodata: Bool { true }
@@ -119,10 +123,13 @@ public struct AxisShares: Sendable, Hashable {
     public var count: [Int]
     public var shares: [Double]
     public var stride: Int
+    /// Source pixels per grid pixel along the axis.
+    public var sourcePerGrid: Double
 
     public init(gridOrigin: Double, gridStep: Double, gridCount: Int, sourceOrigin: Double, sourceStep: Double, sourceCount: Int) {
         func edge(_ i: Int) -> Double { (gridOrigin + Double(i) * gridStep - sourceOrigin) / sourceStep }
         let eps = 1e-10, n = sourceCount
+        sourcePerGrid = abs(gridStep / sourceStep)
         var spans: [(lo: Int, hi: Int, a: Double, b: Double)] = []
         spans.reserveCapacity(gridCount)
         var widest = 1
