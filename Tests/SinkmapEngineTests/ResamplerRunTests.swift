@@ -60,7 +60,7 @@ import TestSupport
             }
         }
         #expect(changed > 0, "the climate inputs did go through another resampler")
-        print("AGB and carbon changed in \(sliverChanged) pixels of column \(sliverColumn) (the CHM's edge sliver)")
+        print("AGB and carbon changed in \(sliverChanged) values (both rasters) in column \(sliverColumn) (the CHM's edge sliver)")
         #expect(sliverChanged > 0, "the CHM did go through the own average")
     }
 }
