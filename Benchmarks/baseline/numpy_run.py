@@ -29,9 +29,12 @@ Design choices
   approximate transformer (tolerance 0.125 px) made values depend on the
   window read (up to 8e-4 relative in Rh between 64-row and whole-raster
   blocks on a test scene), so the tolerance is 1e-9 (0 crashes rasterio 1.4);
-  with it the outputs are bit-identical for any --block-rows.
-  `--approximate` keeps rasterio's default (0.125 px) instead: the baseline
-  as a user scripts it without thinking about transformers.  The
+  with it, and with GDAL_VRT_WARP_USE_DATASET_RASTERIO=NO (EXACT_ENV below:
+  GDAL >= 3.8 otherwise warps a large read as one region, and with `average`
+  the region decided whether the bench CHM's 5 m east-edge sliver got a
+  canopy height), the outputs are bit-identical for any --block-rows.
+  `--approximate` keeps rasterio's defaults (0.125 px, region reads) instead:
+  the baseline as a user scripts it without thinking about transformers.  The
   warped continuous inputs use a Float64 working/output type with NaN as
   nodata, so scaled Int16 sources are averaged/interpolated on the raw values
   without integer rounding; scale and offset are applied afterwards (they are
