@@ -29,9 +29,12 @@ Design choices
   approximate transformer (tolerance 0.125 px) made values depend on the
   window read (up to 8e-4 relative in Rh between 64-row and whole-raster
   blocks on a test scene), so the tolerance is 1e-9 (0 crashes rasterio 1.4);
-  with it the outputs are bit-identical for any --block-rows.
-  `--approximate` keeps rasterio's default (0.125 px) instead: the baseline
-  as a user scripts it without thinking about transformers.  The
+  with it, and with GDAL_VRT_WARP_USE_DATASET_RASTERIO=NO (EXACT_ENV below:
+  GDAL >= 3.8 otherwise warps a large read as one region, and with `average`
+  the region decided whether the bench CHM's 5 m east-edge sliver got a
+  canopy height), the outputs are bit-identical for any --block-rows.
+  `--approximate` keeps rasterio's defaults (0.125 px, region reads) instead:
+  the baseline as a user scripts it without thinking about transformers.  The
   warped continuous inputs use a Float64 working/output type with NaN as
   nodata, so scaled Int16 sources are averaged/interpolated on the raw values
   without integer rounding; scale and offset are applied afterwards (they are
@@ -81,6 +84,14 @@ TOLERANCE = 1e-9
 # rasterio's default (WarpedVRT and rasterio.warp.reproject): GDAL's approximate transformer,
 # error threshold 0.125 px. Used with --approximate, the baseline as a user scripts it by default.
 DEFAULT_TOLERANCE = 0.125
+# GDAL >= 3.8 (rasterio 1.4 bundles 3.10) warps a WarpedVRT read larger than a block in both
+# directions as one region instead of block by block; with `average`, that region decides whether
+# a target pixel covered by a sliver at the source's edge gets the sliver's mean or nodata
+# (measured: the bench CHM's east-edge column came out nodata for full-width reads of 256 rows or
+# the whole grid, valid for 128 rows, as `gdalwarp -r average -et 0` has it). Block by block,
+# values do not depend on the window read; the exact baseline is the agreement reference, so it
+# reads that way. The approximate baseline keeps rasterio's defaults (a user's script).
+EXACT_ENV = {"GDAL_VRT_WARP_USE_DATASET_RASTERIO": "NO"}
 ECOSYSTEMS = ["forest", "shrub", "grassland", "wetland", "farmland", "urban", "water", "other"]
 PARAM_COLUMNS = ["code", "name", "ecosystem", "eps_max", "ndvi_min", "ndvi_max", "agb_a",
                  "agb_b", "root_shoot", "c_above", "c_below", "c_soil", "c_dead"]
@@ -443,6 +454,12 @@ def main(argv=None):
     if args.approximate:
         global TOLERANCE
         TOLERANCE = DEFAULT_TOLERANCE
+        return run(args)
+    with rasterio.Env(**EXACT_ENV):
+        return run(args)
+
+
+def run(args):
     t0 = time.perf_counter()
 
     scene = load_scene(args.scene)

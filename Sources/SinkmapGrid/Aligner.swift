@@ -30,7 +30,7 @@ public final class Aligner {
     /// (it does from a scale of 0.95 per chunk), which `BilinearSource` reproduces.
     public static let ownResamplerMinRatio = 1.5
 
-    /// Whether the own resampler is allowed: `SINKMAP_RESAMPLER=gdal` sends every warped
+    /// Whether the own resamplers are allowed: `SINKMAP_RESAMPLER=gdal` sends every warped
     /// input through GDAL's warper (for comparisons and as an escape hatch).
     public static var ownResamplerEnabled: Bool {
         guard let v = getenv("SINKMAP_RESAMPLER") else { return true }
@@ -54,7 +54,8 @@ public final class Aligner {
     /// How each file was aligned, so the 12 bands of a climate file share one source.
     private var sources: [Key: (any RasterSource, Footprint)] = [:]
 
-    /// Whether this aligner may use `BilinearSource` (else GDAL's warper for every warped input).
+    /// Whether this aligner may use `BilinearSource` and `AverageSource` (else GDAL's warper for
+    /// every warped input).
     public let useOwnResampler: Bool
 
     public init(useOwnResampler: Bool = Aligner.ownResamplerEnabled) {
@@ -121,8 +122,20 @@ public final class Aligner {
                                         sourceHeight: srcGrid.height, bandNodata: nodata)
             return (source, fp)
         }
+        if resampling == .average, ownResampler, srcGrid.transform.isNorthUp, grid.transform.isNorthUp,
+           try sameCRS(srcGrid, grid) {
+            let nodata = try (1...max(ds.bandCount, 1)).map { try srcNodata ?? ds.bandInfo($0).nodata }
+            return (AverageSource(path: path, source: srcGrid, target: grid, bandNodata: nodata), fp)
+        }
         let vrt = try Warp.vrt(ds, path: path, grid: grid, resampling: resampling, srcNodata: srcNodata,
                                blockSize: warpBlockSize)
         return (WarpedVRTSource(vrt: vrt, resampling: resampling), fp)
+    }
+
+    /// Whether two grids share their CRS (the own `average` takes only those: its footprints
+    /// are then exact rectangles in source pixels).
+    static func sameCRS(_ a: Grid, _ b: Grid) throws -> Bool {
+        if a.crsWKT == b.crsWKT { return true }
+        return try SpatialReference(definition: a.crsWKT).isSame(as: SpatialReference(definition: b.crsWKT))
     }
 }

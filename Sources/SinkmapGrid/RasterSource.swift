@@ -3,7 +3,8 @@ import GDALKit
 /// Where the pixels of an input come from once it is on the target grid. A source is a
 /// value any thread can use to open its own handle and read a window of the grid.
 /// Today's sources: `DirectSource` (the file already lies on the grid's lattice),
-/// `BilinearSource` (sinkmap's own bilinear resampler for coarser continuous inputs) and
+/// `BilinearSource` (sinkmap's own bilinear resampler for coarser continuous inputs),
+/// `AverageSource` (its own `average` for finer continuous inputs in the grid's CRS) and
 /// `WarpedVRTSource` (GDAL's warper, for everything else).
 public protocol RasterSource: Sendable {
     /// Inputs with equal keys share one handle per thread and one read request per tile.

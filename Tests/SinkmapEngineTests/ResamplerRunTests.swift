@@ -3,11 +3,14 @@ import GDALKit
 import Testing
 import TestSupport
 
-/// A whole run with the own resampler against the same run with GDAL's warper for every
+/// A whole run with the own resamplers against the same run with GDAL's warper for every
 /// warped input (`SINKMAP_RESAMPLER=gdal`, what sinkmap did before): on the demo the five
-/// rasters keep their nodata masks, AGB and carbon (which no resampled input feeds) are
-/// bit-identical, and NPP, Rh and NEP move by at most 10⁻⁶ of their magnitude (NEP relative
-/// to |NPP| + |Rh|, since it is their difference).
+/// rasters keep their nodata masks, NPP, Rh and NEP move by at most 10⁻⁶ of their magnitude
+/// (NEP relative to |NPP| + |Rh|, since it is their difference), and AGB and carbon (fed by
+/// the CHM's `average`) are bit-identical except in the grid column holding the CHM's 5 m
+/// east-edge sliver: it is the first column of a warp block, where GDAL's warped VRT gives
+/// nodata and the allometry falls back to the table, while the own `average` averages the
+/// sliver as `gdalwarp -r average -et 0` does (AverageAgreementTests).
 @Suite struct ResamplerRunTests {
     func raster(_ path: String) throws -> [Float] {
         let ds = try Dataset(path: path)
@@ -27,7 +30,12 @@ import TestSupport
         #expect(a.status == 0 && b.status == 0, "\(a.stderr)\(b.stderr)")
         let nodata: Float = -9999
         let npp = try raster(own + "/npp.tif"), rh = try raster(own + "/rh.tif")
-        var changed = 0
+        let grid = try Dataset(path: own + "/agb.tif").grid()
+        let chm = try Dataset(path: (Repo.demoScene as NSString).deletingLastPathComponent + "/lidar/chm.tif").grid()
+        let chmEast = chm.transform.originX + Double(chm.width) * chm.transform.pixelWidth
+        let sliverColumn = Int(((chmEast - grid.transform.originX) / grid.transform.pixelWidth).rounded(.down))
+        #expect(sliverColumn % 256 == 0, "the demo's CHM edge falls in a warp block's first column")
+        var changed = 0, sliverChanged = 0
         for name in ["npp", "rh", "nep", "agb", "carbon"] {
             let x = try raster(own + "/\(name).tif"), y = try raster(gdal + "/\(name).tif")
             #expect(x.count == y.count)
@@ -35,6 +43,10 @@ import TestSupport
             for i in x.indices {
                 if (x[i] == nodata) != (y[i] == nodata) { maskDiffers += 1; continue }
                 if x[i] == nodata { continue }
+                if name == "agb" || name == "carbon", i % grid.width == sliverColumn {
+                    if x[i] != y[i] { sliverChanged += 1 }
+                    continue
+                }
                 let scale = name == "nep" ? Double(abs(npp[i]) + abs(rh[i])) : Double(max(abs(x[i]), abs(y[i])))
                 if x[i] != y[i] { changed += 1 }
                 worst = max(worst, Double(abs(x[i] - y[i])) / max(scale, 1e-30))
@@ -48,5 +60,7 @@ import TestSupport
             }
         }
         #expect(changed > 0, "the climate inputs did go through another resampler")
+        print("AGB and carbon changed in \(sliverChanged) values (both rasters) in column \(sliverColumn) (the CHM's edge sliver)")
+        #expect(sliverChanged > 0, "the CHM did go through the own average")
     }
 }

@@ -65,7 +65,11 @@ import TestSupport
         }
     }
 
-    @Test func finerInputIsAveragedAndWindowIndependent() throws {
+    /// With the own resamplers allowed a finer continuous input in the grid's CRS goes through
+    /// `AverageSource`; with them disallowed, through GDAL's warper (AverageAgreementTests
+    /// checks the own one against `gdalwarp -r average`).
+    @Test(arguments: [false, true])
+    func finerInputIsAveragedAndWindowIndependent(ownResampler: Bool) throws {
         let dir = TempDir("warp")
         // 3 m source on a 10 m grid, same CRS but offset by 1.5 m (not on the lattice).
         let src = try Fixtures.grid(crs: "EPSG:32651", originX: 345998.5, originY: 3330001.5, pixel: 3, width: 2010, height: 1740)
@@ -74,9 +78,13 @@ import TestSupport
         for i in v.indices { v[i] = Float.random(in: 0...30, using: &rng) }
         try Fixtures.raster(dir.file("chm.tif"), grid: src, bands: [v], nodata: -9999)
         let grid = try target()
-        let a = try Aligner.align(path: dir.file("chm.tif"), band: 1, kind: .continuous, grid: grid)
-        let r = try #require(a.source as? WarpedVRTSource, "expected a warped VRT").resampling
-        #expect(r == .average)
+        let a = try Aligner.align(path: dir.file("chm.tif"), band: 1, kind: .continuous, grid: grid, useOwnResampler: ownResampler)
+        if ownResampler {
+            #expect(a.source is AverageSource, "expected the own average")
+        } else {
+            let r = try #require(a.source as? WarpedVRTSource, "expected a warped VRT").resampling
+            #expect(r == .average)
+        }
         let whole = try readAll(a, tile: 600)
         #expect(whole.allSatisfy { !$0.isNaN })
         for tile in [37, 100, 300] { #expect(sameBits(try readAll(a, tile: tile), whole)) }

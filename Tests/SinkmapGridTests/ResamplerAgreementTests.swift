@@ -65,11 +65,11 @@ import TestSupport
                     type: nanNodata ? .float32 : .int16, nodata: nanNodata ? .nan : -32768, target: target)
     }
 
-    /// GDAL's own answer: `gdalwarp -r bilinear -et 0` onto exactly the target grid.
-    func gdalwarp(_ src: String, _ t: Grid, _ dir: TempDir) throws -> [[Float]] {
+    /// GDAL's own answer: `gdalwarp -r METHOD -et 0` onto exactly the target grid, in one run.
+    func gdalwarp(_ src: String, _ t: Grid, _ dir: TempDir, method: String = "bilinear") throws -> [[Float]] {
         let b = t.bounds()
         let out = dir.file("gdalwarp.tif")
-        let r = try runProcess("/usr/bin/gdalwarp", ["-q", "-overwrite", "-r", "bilinear", "-et", "0", "-t_srs", t.crsWKT,
+        let r = try runProcess("/usr/bin/gdalwarp", ["-q", "-overwrite", "-r", method, "-et", "0", "-t_srs", t.crsWKT,
                                                       "-te", "\(b.xmin)", "\(b.ymin)", "\(b.xmax)", "\(b.ymax)",
                                                       "-ts", "\(t.width)", "\(t.height)", "-ot", "Float32", "-dstnodata", "nan", src, out])
         #expect(r.status == 0, "gdalwarp: \(r.stderr)")

@@ -57,8 +57,14 @@ public struct RunPlan: Sendable {
         let usesRedNir = scene.ndvi.contains { if case .redNir = $0 { return true } else { return false } }
         let floatPlanes = 4 * 12 + (usesRedNir ? 12 : 0) + 3 + 12 + 5  // monthly, red, lc/canopy/dtm, group scratch, outputs
         let lattices = Set(scene.bandsUsed.compactMap { ($0.raster.source as? BilinearSource)?.latticeID })
+        // The own average reads its source window into the scratch's one values buffer: the
+        // largest request (all the bands used of one source) sets its size.
+        let averaged = scene.bandsUsed.compactMap { b in (b.raster.source as? AverageSource).map { (b.raster.key, $0) } }
+        let bandsBySource = Dictionary(grouping: averaged, by: \.0).mapValues(\.count)
+        let averageValues = averaged.map { bandsBySource[$0.0, default: 1] * $0.1.sourceBytesPerPixel }.max() ?? 0
         return capacity * (floatPlanes * 4 + 4 + 4 + 1                  // + class index, zone, red line
-                           + lattices.count * BilinearSource.scratchBytesPerPixel)  // the resampler's weights
+                           + lattices.count * BilinearSource.scratchBytesPerPixel  // the resampler's weights
+                           + averageValues)
     }
 
     /// What a run with `threads` workers needs beyond its inputs' metadata: the workers' tile
