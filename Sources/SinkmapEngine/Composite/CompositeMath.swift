@@ -64,7 +64,9 @@ enum CompositeMath {
     @inline(__always)
     static func isClear(_ q: SIMD4<Double>, _ type: QualityType) -> SIMDMask<SIMD4<Int64>> {
         let inRange = (q .>= 0) .& (q .< 2_147_483_648)
-        let code = SIMD4<Int64>(q.replacing(with: 0, where: .!inRange), rounding: .towardZero)
+        // Lane by lane: the generic SIMD conversion from floating point is not specialized.
+        var code = SIMD4<Int64>()
+        for k in 0..<4 where inRange[k] { code[k] = Int64(q[k]) }
         switch type {
         case .landsatQAPixel: return inRange .& ((code & 0x3F) .== 0)
         case .sentinel2SCL: return inRange .& ((code .== 4) .| (code .== 5) .| (code .== 6))
