@@ -87,3 +87,15 @@ func printSceneTotal(_ t: ZoneTotals) {
     print(String(format: "Scene total: %lld pixels, %.2f ha, NPP %.3f tC/yr, Rh %.3f tC/yr, NEP %.3f tC/yr, carbon stock %.3f tC",
                  t.pixels, t.areaHectares, t.nppTonnes, t.rhTonnes, t.nepTonnes, t.carbonTonnes))
 }
+
+/// `--compress` of `run` and `merge`: the help, and the value or one usage line.
+enum CompressOption {
+    static let help: ArgumentHelp = "Compression of the output COGs: deflate (level 1, the default), deflate:LEVEL (1-12), zstd[:LEVEL] (1-22; not every GIS reads it), lzw or none."
+
+    static func parse(_ text: String) throws -> COGCompression {
+        guard let c = COGCompression(parsing: text) else {
+            throw ValidationError("--compress must be deflate, deflate:1-12, zstd, zstd:1-22, lzw or none (got '\(text)')")
+        }
+        return c
+    }
+}

@@ -20,8 +20,8 @@ import TestSupport
                 try #require(r.status == 0, "sinkmap run \(args): \(r.stderr)")
             }
         }
-        func merge(_ shards: [String], out: String) throws -> ProcessResult {
-            try runProcess(Repo.sinkmap, ["merge"] + shards.map(dir.file) + ["--out", dir.file(out), "--threads", "2", "--quiet"])
+        func merge(_ shards: [String], out: String, _ extra: [String] = []) throws -> ProcessResult {
+            try runProcess(Repo.sinkmap, ["merge"] + shards.map(dir.file) + ["--out", dir.file(out), "--threads", "2", "--quiet"] + extra)
         }
     }
     static let runs = Result { try Runs() }
@@ -71,6 +71,27 @@ import TestSupport
         let files = try FileManager.default.contentsOfDirectory(atPath: runs.dir.file("merged")).sorted()
         let wholeFiles = try FileManager.default.contentsOfDirectory(atPath: runs.dir.file("whole")).sorted()
         #expect(files == wholeFiles)
+    }
+
+    /// `merge --compress` encodes the COGs as asked (as `run --compress` does), with the same pixels.
+    @Test func mergeCompressesAsAsked() throws {
+        let runs = try Self.runs.get()
+        let m = try runs.merge(["s1", "s2", "s3"], out: "merged-zstd", ["--compress", "zstd"])
+        try #require(m.status == 0, "merge: \(m.stderr)")
+        for name in Self.rasters {
+            let info = try runProcess("/usr/bin/gdalinfo", [runs.dir.file("merged-zstd/" + name)])
+            #expect(info.stdout.contains("COMPRESSION=ZSTD"), "\(name) is not ZSTD")
+            let whole = try Dataset(path: runs.dir.file("whole/" + name)), zstd = try Dataset(path: runs.dir.file("merged-zstd/" + name))
+            let n = whole.width * whole.height
+            var a = [Float](repeating: 0, count: n), b = [Float](repeating: 1, count: n)
+            let window = Window(col: 0, row: 0, width: whole.width, height: whole.height)
+            try a.withUnsafeMutableBufferPointer { try whole.readRaw(band: 1, window: window, into: $0.baseAddress!) }
+            try b.withUnsafeMutableBufferPointer { try zstd.readRaw(band: 1, window: window, into: $0.baseAddress!) }
+            let same = a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.elementsEqual(y) } }
+            #expect(same, "\(name): pixels differ from the whole run")
+        }
+        let bad = try runs.merge(["s1", "s2", "s3"], out: "merged-bad", ["--compress", "brotli"])
+        #expect(bad.status != 0 && bad.stderr.contains("--compress must be deflate") && bad.stderr.contains("(got 'brotli')"))
     }
 
     /// One refusal: exit 1, one line on stderr containing `words`, no output directory.

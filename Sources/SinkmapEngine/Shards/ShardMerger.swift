@@ -60,7 +60,7 @@ public enum ShardMerger {
             let report = try Engine.writeOutputs(partials, plan: plan, layers: layers, out: out, context: .init(
                 threads: threads, softwareVersion: options.softwareVersion, checksums: checksums.wait,
                 timings: [("check_shards", clock.lap())], commandLine: options.commandLine, started: started,
-                progress: progress, shards: shards), rastersWritten: { try? FileManager.default.removeItem(atPath: vrtPath) })
+                progress: progress, compression: options.compression, shards: shards), rastersWritten: { try? FileManager.default.removeItem(atPath: vrtPath) })
             try out.commit()
             return report
         } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GDALKit
 import SinkmapEngine
 
 struct MergeCommand: ParsableCommand {
@@ -17,6 +18,9 @@ struct MergeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Threads compressing the rasters (default: the number of active processors).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(name: .customLong("compress"), help: CompressOption.help)
+    var compress: String = COGCompression.default.description
+
     @Flag(help: "Replace an existing output directory (only once the new one is complete).")
     var overwrite = false
 
@@ -26,6 +30,7 @@ struct MergeCommand: ParsableCommand {
     func validate() throws {
         guard !shards.isEmpty else { throw ValidationError("give the shard directories to merge (sinkmap merge SHARDDIR... --out DIR)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+        _ = try CompressOption.parse(compress)
     }
 
     func run() throws {
@@ -34,7 +39,8 @@ struct MergeCommand: ParsableCommand {
             let progress = Progress.automatic(quiet: quiet)
             let report = try interruptible(out: out) {
                 try ShardMerger.merge(shards, options: RunOptions(
-                    outDir: out, threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version), progress: progress)
+                    outDir: out, threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version,
+                    compression: CompressOption.parse(compress)), progress: progress)
             }
             for w in report.warnings { warn(w) }
             let t = report.total

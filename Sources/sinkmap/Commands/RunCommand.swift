@@ -27,7 +27,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("memory"), parsing: .unconditional, help: "Memory budget for tile buffers and GDAL's cache, MiB (default 1024); a tile size that needs more is refused.")
     var memoryMiB: Int = 1024
 
-    @Option(name: .customLong("compress"), help: "Compression of the output COGs: deflate (level 1, the default), deflate:LEVEL (1-12), zstd[:LEVEL] (1-22; not every GIS reads it), lzw or none.")
+    @Option(name: .customLong("compress"), help: CompressOption.help)
     var compress: String = COGCompression.default.description
 
     @Flag(help: "Replace an existing output directory (only once the new one is complete).")
@@ -52,9 +52,7 @@ struct RunCommand: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
         if let t = tileSize, t < 16 || t > 4096 { throw ValidationError("--tile-size must be between 16 and 4096 (got \(t))") }
         guard memoryMiB >= 64 else { throw ValidationError("--memory must be at least 64 (MiB; got \(memoryMiB))") }
-        guard COGCompression(parsing: compress) != nil else {
-            throw ValidationError("--compress must be deflate, deflate:1-12, zstd, zstd:1-22, lzw or none (got '\(compress)')")
-        }
+        _ = try CompressOption.parse(compress)
     }
 
     func run() throws {
@@ -72,7 +70,7 @@ struct RunCommand: ParsableCommand {
                 try SceneRunner.run(prepared, options: RunOptions(
                     outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,
                     softwareVersion: Sinkmap.version, memoryBudgetMiB: memoryMiB,
-                    compression: COGCompression(parsing: compress) ?? .default), progress: progress)
+                    compression: CompressOption.parse(compress)), progress: progress)
             }
             for w in report.warnings { warn(w) }
             let t = report.total
