@@ -99,3 +99,6 @@ enum CompressOption {
         return c
     }
 }
+
+/// What `run` and `merge` write, for their last lines.
+let runOutputs = "npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg stac.json summary.json, a QGIS style .qml beside each .tif"

@@ -44,7 +44,7 @@ struct MergeCommand: ParsableCommand {
             }
             for w in report.warnings { warn(w) }
             let t = report.total
-            print("Merged \(shards.count) shards into \(report.outDir): npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg summary.json")
+            print("Merged \(shards.count) shards into \(report.outDir): \(runOutputs)")
             printSceneTotal(t)
         }
     }

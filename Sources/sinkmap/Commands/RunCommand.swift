@@ -74,7 +74,7 @@ struct RunCommand: ParsableCommand {
             }
             for w in report.warnings { warn(w) }
             let t = report.total
-            print("Outputs in \(report.outDir): npp.tif rh.tif nep.tif agb.tif carbon.tif zonal.csv onemap.gpkg stac.json summary.json, a QGIS style .qml beside each .tif")
+            print("Outputs in \(report.outDir): \(runOutputs)")
             printSceneTotal(t)
             let dir = shellQuoted(out)
             print("To look at them: gdalinfo -stats \(dir)/nep.tif   or   column -s, -t < \(dir)/zonal.csv | less -S")
