@@ -44,4 +44,26 @@ import TestSupport
         let ran = min(4, ProcessInfo.processInfo.activeProcessorCount)
         #expect((run["tiles"] as! NSNumber).intValue == 12 && (run["threads"] as! NSNumber).intValue == ran)
     }
+
+    /// With SOURCE_DATE_EPOCH set, two runs write the same onemap.gpkg byte for byte, stamped
+    /// with that date (without it GDAL stamps the time of writing, so the files differ).
+    @Test func sourceDateEpochMakesTheGeoPackageReproducible() throws {
+        let dir = TempDir("gpkg-date")
+        var env = ProcessInfo.processInfo.environment
+        env["SOURCE_DATE_EPOCH"] = "1704067200"
+        env["OGR_CURRENT_DATE"] = nil
+        for k in ["a", "b"] {
+            let r = try runProcess(Repo.sinkmap, ["run", Repo.demoScene, "--out", dir.file(k), "--quiet"], environment: env)
+            try #require(r.status == 0, "\(r.stderr)")
+            Thread.sleep(forTimeInterval: 1.1)  // a second apart: a wall-clock stamp would differ
+        }
+        let a = try Data(contentsOf: URL(fileURLWithPath: dir.file("a/onemap.gpkg")))
+        let b = try Data(contentsOf: URL(fileURLWithPath: dir.file("b/onemap.gpkg")))
+        let same = a == b
+        #expect(same && a.count > 10_000)
+        let q = try runProcess("/usr/bin/ogrinfo", [dir.file("a/onemap.gpkg"), "-sql", "SELECT DISTINCT last_change FROM gpkg_contents"])
+        // ogrinfo prints the one distinct stamp as a DateTime.
+        #expect(q.status == 0 && q.stdout.contains("last_change (DateTime) = 2024/01/01 00:00:00+00")
+                && q.stdout.components(separatedBy: "last_change (DateTime) =").count == 2, "\(q.stdout)\(q.stderr)")
+    }
 }

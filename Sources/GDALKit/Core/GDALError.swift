@@ -100,6 +100,15 @@ public enum GDAL {
         CPLSetConfigOption(key, value)
     }
 
+    /// Runs `body` with a GDAL configuration option set for the calling thread only, unless the
+    /// user set it (in the process or the environment): their value wins. Restored afterwards.
+    public static func withDefaultConfig<R>(_ key: String, _ value: String?, _ body: () throws -> R) rethrows -> R {
+        guard let value, config(key) == nil else { return try body() }
+        CPLSetThreadLocalConfigOption(key, value)
+        defer { CPLSetThreadLocalConfigOption(key, nil) }
+        return try body()
+    }
+
     /// Runs `body` with a GDAL string list built from `items`, freed afterwards.
     public static func withStringList<R>(_ items: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) throws -> R) rethrows -> R {
         var list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil

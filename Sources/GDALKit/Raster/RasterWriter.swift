@@ -148,14 +148,12 @@ public enum COG {
         // ZSTD at GTiff's default level 9, about a third of the CPU of writing a COG. At level 1
         // the COG written is the same, byte for byte (checked for DEFLATE, LZW and NONE outputs);
         // for a ZSTD output the setting would also reach the final overviews, so it is left alone
-        // then, and whenever the user set it. Thread-local: concurrent writes do not see it.
-        let tmpLevel = "ZSTD_LEVEL_OVERVIEW"
-        let fastTemporary = compression.method != "ZSTD" && GDAL.config(tmpLevel) == nil
-        if fastTemporary { CPLSetThreadLocalConfigOption(tmpLevel, "1") }
-        defer { if fastTemporary { CPLSetThreadLocalConfigOption(tmpLevel, nil) } }
-        var usage: Int32 = 0
-        let out = try GDAL.make("write Cloud-Optimized GeoTIFF", path: path) {
-            GDALTranslate(path, source.handle, options, &usage)
+        // then, and whenever the user set it.
+        let out = try GDAL.withDefaultConfig("ZSTD_LEVEL_OVERVIEW", compression.method == "ZSTD" ? nil : "1") {
+            var usage: Int32 = 0
+            return try GDAL.make("write Cloud-Optimized GeoTIFF", path: path) {
+                GDALTranslate(path, source.handle, options, &usage)
+            }
         }
         // The COG is finished (overviews, final layout) on close, which returns nothing in GDAL 3.6.
         try GDAL.checkLastError("write Cloud-Optimized GeoTIFF", path: path) { GDALClose(out) }

@@ -1,3 +1,4 @@
+import Foundation
 import GDALKit
 import SinkmapScene
 
@@ -28,7 +29,27 @@ public enum OneMapWriter {
             + parts[layout.partIndex(ecosystem: layout.lcMissing, inRedline: true)].area
     }
 
+    /// GDAL stamps the time of writing into a GeoPackage (gpkg_contents.last_change). With
+    /// `SOURCE_DATE_EPOCH` set (seconds since 1970, the reproducible-builds convention) that time
+    /// is stamped instead, so the same inputs give the same file byte for byte; a user's own
+    /// `OGR_CURRENT_DATE` wins. Nil (the time of writing) otherwise, or for a value that is not
+    /// a whole number of seconds.
+    static func stampedDate(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        guard let text = environment["SOURCE_DATE_EPOCH"], let seconds = Int64(text) else { return nil }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
+        return f.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
     public static func write(_ scene: PreparedScene, rolled: [[[ZoneTotals]]], rows: [ZonalRow], to path: String) throws {
+        try GDAL.withDefaultConfig("OGR_CURRENT_DATE", stampedDate()) {
+            try writeLayers(scene, rolled: rolled, rows: rows, to: path)
+        }
+    }
+
+    static func writeLayers(_ scene: PreparedScene, rolled: [[[ZoneTotals]]], rows: [ZonalRow], to path: String) throws {
         let shapes = scene.zoneShapes
         let srs = try shapes.crsWKT.map { try SpatialReference(definition: $0) }
         let h = scene.zones
