@@ -151,6 +151,16 @@ final class BilinearWeights {
         lattice.coordinates(window: w, transform: transform, nodes: nodes, x: cx, y: cy)
         var c0 = Int.max, r0 = Int.max, c1 = Int.min, r1 = Int.min
         for p in 0..<n {
+            // GDAL decides from the exact coordinate which source pixel holds the centre (its
+            // unified nodata rule looks there) and whether the centre is in the source at all.
+            // Where the lattice's coordinate lies within its error of such a line, the exact
+            // coordinate decides (one PROJ call, for a few pixels in 10⁵).
+            if BilinearWeights.nearDecisionLine(cx[p], width) || BilinearWeights.nearDecisionLine(cy[p], height) {
+                let e = BilinearWeights.exactCoordinate(col: w.col + p % w.width, row: w.row + p / w.width,
+                                                        lattice: lattice, transform: transform)
+                cx[p] = e.x
+                cy[p] = e.y
+            }
             guard let h = BilinearWeights.neighbourhood(cx[p], cy[p], width, height) else {
                 base[p] = -1
                 continue
@@ -199,6 +209,27 @@ final class BilinearWeights {
 
     private var exactContext: (lattice: TransformLattice, transform: CoordinateTransform, width: Int, height: Int)?
 
+    /// Whether a source coordinate lies within ten times the lattice's error bound of a line
+    /// where GDAL's decision changes: a pixel edge (the pixel holding the centre, 1e-10
+    /// included) or the source's edge.
+    @inline(__always)
+    static func nearDecisionLine(_ x: Double, _ size: Int) -> Bool {
+        let margin = 10 * TransformLattice.tolerance
+        let d = x + 1e-10
+        return abs(d - d.rounded()) < margin || abs(x - Double(size)) < margin
+    }
+
+    /// The exact source pixel/line of target pixel (col, row)'s centre (one PROJ call).
+    static func exactCoordinate(col: Int, row: Int, lattice: TransformLattice, transform ct: CoordinateTransform) -> (x: Double, y: Double) {
+        let g = lattice.target.transform.apply(col: Double(col) + 0.5, row: Double(row) + 0.5)
+        var x = g.x, y = g.y, z = 0.0
+        var ok: Int32 = 0
+        ct.transform(x: &x, y: &y, z: &z, success: &ok, count: 1)
+        guard ok != 0 else { return (.nan, .nan) }
+        let q = lattice.sourceInverse.apply(col: x, row: y)
+        return (q.x, q.y)
+    }
+
     /// The weights of pixel `p` from its exact coordinate (one PROJ call), for pixels where
     /// GDAL's renormalisation over the valid neighbours is ill-conditioned (a nodata
     /// neighbour: two small weights divided by their sum magnify a coordinate error).
@@ -209,12 +240,8 @@ final class BilinearWeights {
         if exactState[p] == 2 { return nil }
         exactState[p] = 2
         guard let (lattice, ct, width, height) = exactContext, let s = source else { return nil }
-        let g = lattice.target.transform.apply(col: Double(window.col + p % window.width) + 0.5,
-                                               row: Double(window.row + p / window.width) + 0.5)
-        var x = g.x, y = g.y, z = 0.0
-        var ok: Int32 = 0
-        ct.transform(x: &x, y: &y, z: &z, success: &ok, count: 1)
-        let q = lattice.sourceInverse.apply(col: x, row: y)
+        let q = BilinearWeights.exactCoordinate(col: window.col + p % window.width, row: window.row + p / window.width,
+                                                lattice: lattice, transform: ct)
         guard let h = BilinearWeights.neighbourhood(q.x, q.y, width, height),
               h.i >= s.col, h.j >= s.row, h.i + (h.edges & BilinearWeights.rightExists != 0 ? 1 : 0) < s.colEnd,
               h.j + (h.edges & BilinearWeights.bottomExists != 0 ? 1 : 0) < s.rowEnd,
