@@ -8,7 +8,7 @@ import GDALKit
 /// whole grid; unlike GDAL's warped VRT, no block or window decides whether a sliver of the
 /// source at a pixel's edge is averaged. The weights depend only on the two grids, so results
 /// are identical for every tile size and thread count.
-public struct AverageSource: RasterSource {
+public struct AverageSource: ResamplingSource {
     public var path: String
     /// Which source columns each grid column overlaps, and by how much.
     public var columns: AxisShares
@@ -31,15 +31,7 @@ public struct AverageSource: RasterSource {
     /// (about ratio² Float32; the ratio rounded up on each axis covers the window's border).
     public var sourceBytesPerPixel: Int { 4 * Int(columns.sourcePerGrid.rounded(.up)) * Int(rows.sourcePerGrid.rounded(.up)) }
 
-    public var key: String { "average|" + path + "|" + bandNodata.map { $0.map { "\($0)" } ?? "-" }.joined(separator: ",") }
-    public var resamplingDescription: String { "average" }
-    public var masksNodata: Bool { true }
-
-    public func open(path: String) throws -> Dataset { try Dataset(path: self.path) }
-
-    public func read(bands: [Int], window: Window, from dataset: Dataset, into buffer: UnsafeMutablePointer<Float>) throws {
-        try read(bands: bands, window: window, from: dataset, scratch: ReadScratch(), into: buffer)
-    }
+    public var method: String { "average" }
 
     public func read(bands: [Int], window: Window, from dataset: Dataset, scratch: ReadScratch,
                      into buffer: UnsafeMutablePointer<Float>) throws {

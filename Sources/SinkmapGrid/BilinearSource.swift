@@ -8,7 +8,7 @@ import GDALKit
 /// nodata neighbour is left out band by band, and a pixel whose centre falls in a source
 /// pixel that is nodata in every band of the file is nodata. Values come as NaN outside
 /// the source and where nothing valid remains.
-public struct BilinearSource: RasterSource {
+public struct BilinearSource: ResamplingSource {
     public var path: String
     public var lattice: TransformLattice
     public var sourceWidth: Int
@@ -31,15 +31,7 @@ public struct BilinearSource: RasterSource {
     /// The id of the lattice (one per source grid and target grid) this source interpolates on.
     public var latticeID: UInt64 { lattice.id }
 
-    public var key: String { "bilinear|" + path + "|" + bandNodata.map { $0.map { "\($0)" } ?? "-" }.joined(separator: ",") }
-    public var resamplingDescription: String { "bilinear" }
-    public var masksNodata: Bool { true }
-
-    public func open(path: String) throws -> Dataset { try Dataset(path: self.path) }
-
-    public func read(bands: [Int], window: Window, from dataset: Dataset, into buffer: UnsafeMutablePointer<Float>) throws {
-        try read(bands: bands, window: window, from: dataset, scratch: ReadScratch(), into: buffer)
-    }
+    public var method: String { "bilinear" }
 
     public func read(bands: [Int], window: Window, from dataset: Dataset, scratch: ReadScratch,
                      into buffer: UnsafeMutablePointer<Float>) throws {

@@ -37,3 +37,26 @@ extension RasterSource {
         type(of: self) == type(of: other) && key == other.key
     }
 }
+
+/// A source that resamples one file itself, keeping per-thread state in a worker's
+/// `ReadScratch` (the own resamplers): its key names the method, the file and the bands'
+/// nodata; it masks nodata; a read without a worker's scratch uses a fresh one.
+public protocol ResamplingSource: RasterSource {
+    var path: String { get }
+    /// The nodata value of every band of the file (the scene's override, else the band's).
+    var bandNodata: [Double?] { get }
+    /// GDAL's name of the method ("bilinear", "average").
+    var method: String { get }
+}
+
+extension ResamplingSource {
+    public var key: String { method + "|" + path + "|" + bandNodata.map { $0.map { "\($0)" } ?? "-" }.joined(separator: ",") }
+    public var resamplingDescription: String { method }
+    public var masksNodata: Bool { true }
+
+    public func open(path: String) throws -> Dataset { try Dataset(path: self.path) }
+
+    public func read(bands: [Int], window: Window, from dataset: Dataset, into buffer: UnsafeMutablePointer<Float>) throws {
+        try read(bands: bands, window: window, from: dataset, scratch: ReadScratch(), into: buffer)
+    }
+}

@@ -15,16 +15,7 @@ import TestSupport
         plots: {path: plots.gpkg, agb: agb, id: plot_id, layer: plots}
 
         """
-        // Standard deviations of 30 % of eps_max and 20 % of the pools for every class, and 60 % of Rh:
-        // wide enough that some townships' NEP intervals reach 0.
-        let classes = CSVTable(text: try String(contentsOfFile: demo.dir.file("classes.csv"), encoding: .utf8))
-        let col = Dictionary(uniqueKeysWithValues: classes.header.enumerated().map { ($1, $0) })
-        var sd = ["code,eps_max,c_above,c_below,c_soil,c_dead"]
-        for c in classes.rows where c.count == classes.header.count {
-            func x(_ k: String, _ f: Double) -> String { "\((Double(c[col[k]!]) ?? 0) * f)" }
-            sd.append([c[col["code"]!], x("eps_max", 0.3), x("c_above", 0.2), x("c_below", 0.2), x("c_soil", 0.2), x("c_dead", 0.2)].joined(separator: ","))
-        }
-        try (sd.joined(separator: "\n") + "\n").write(toFile: demo.dir.file("sd.csv"), atomically: true, encoding: .utf8)
+        try writeStandardDeviations(demo)
         let out = demo.dir.file("out")
         let run = try sinkmap("run", demo.scenePath, "--out", out, "--quiet")
         try #require(run.status == 0, "\(run.stderr)")
@@ -70,16 +61,7 @@ import TestSupport
     @Test func geographicGridGetsAScaleBarInKilometres() throws {
         let demo = try DemoCopy("report-geo")
         demo.edit("grid: {reference: landcover}", "grid: {crs: \"EPSG:4326\", resolution: 0.0005, bounds: [120.87, 30.05, 121.01, 30.14]}")
-        // Standard deviations of 30 % of eps_max and 20 % of the pools for every class, and 60 % of Rh:
-        // wide enough that some townships' NEP intervals reach 0.
-        let classes = CSVTable(text: try String(contentsOfFile: demo.dir.file("classes.csv"), encoding: .utf8))
-        let col = Dictionary(uniqueKeysWithValues: classes.header.enumerated().map { ($1, $0) })
-        var sd = ["code,eps_max,c_above,c_below,c_soil,c_dead"]
-        for c in classes.rows where c.count == classes.header.count {
-            func x(_ k: String, _ f: Double) -> String { "\((Double(c[col[k]!]) ?? 0) * f)" }
-            sd.append([c[col["code"]!], x("eps_max", 0.3), x("c_above", 0.2), x("c_below", 0.2), x("c_soil", 0.2), x("c_dead", 0.2)].joined(separator: ","))
-        }
-        try (sd.joined(separator: "\n") + "\n").write(toFile: demo.dir.file("sd.csv"), atomically: true, encoding: .utf8)
+        try writeStandardDeviations(demo)
         let out = demo.dir.file("out")
         let run = try sinkmap("run", demo.scenePath, "--out", out, "--quiet")
         try #require(run.status == 0, "\(run.stderr)")
@@ -99,4 +81,18 @@ import TestSupport
         #expect(labels.count == 1 + 5 + 1 + 3 && labels.prefix(7).allSatisfy { $0 == "2 km" }, "\(labels)")
         #expect(labels.suffix(3).allSatisfy { $0 == "1 km" || $0 == "2 km" }, "\(labels)")
     }
+}
+
+/// sd.csv beside the demo's classes: standard deviations of 30 % of eps_max and 20 % of the
+/// pools for every class (with the scene's 60 % of Rh, wide enough that some townships' NEP
+/// intervals reach 0).
+func writeStandardDeviations(_ demo: DemoCopy) throws {
+    let classes = CSVTable(text: try String(contentsOfFile: demo.dir.file("classes.csv"), encoding: .utf8))
+    let col = Dictionary(uniqueKeysWithValues: classes.header.enumerated().map { ($1, $0) })
+    var sd = ["code,eps_max,c_above,c_below,c_soil,c_dead"]
+    for c in classes.rows where c.count == classes.header.count {
+        func x(_ k: String, _ f: Double) -> String { "\((Double(c[col[k]!]) ?? 0) * f)" }
+        sd.append([c[col["code"]!], x("eps_max", 0.3), x("c_above", 0.2), x("c_below", 0.2), x("c_soil", 0.2), x("c_dead", 0.2)].joined(separator: ","))
+    }
+    try (sd.joined(separator: "\n") + "\n").write(toFile: demo.dir.file("sd.csv"), atomically: true, encoding: .utf8)
 }
