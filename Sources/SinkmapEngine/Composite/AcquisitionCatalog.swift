@@ -1,4 +1,5 @@
 import Foundation
+import SinkmapKernels
 
 /// The acquisitions found in the inputs of `sinkmap composite`: Landsat C2 L2 and Sentinel-2
 /// L2A recognised by their product file names, anything else through a CSV manifest.

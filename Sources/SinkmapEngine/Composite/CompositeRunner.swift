@@ -1,6 +1,7 @@
 import Foundation
 import GDALKit
 import SinkmapGrid
+import SinkmapKernels
 
 /// What `sinkmap composite` is asked to do.
 public struct CompositeOptions: Sendable {

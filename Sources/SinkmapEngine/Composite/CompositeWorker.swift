@@ -1,6 +1,7 @@
 import Foundation
 import GDALKit
 import SinkmapGrid
+import SinkmapKernels
 
 /// One acquisition brought onto the output grid: red and NIR (bilinear, raw DN) and the
 /// quality band (nearest), each an `AlignedRaster` read through the same sources as `run`.
@@ -96,21 +97,32 @@ final class CompositeWorker {
         precondition(n <= capacity)
         for m in 0..<12 {
             let planeOut = months + m * n, counted = clear + m * n
-            counted.update(repeating: 0, count: n)
-            planeOut.update(repeating: .nan, count: n)
+            if method == .maxNDVI {
+                CompositeMath.startMax(count: n, max: planeOut, clear: counted)
+            } else {
+                counted.update(repeating: 0, count: n)
+                planeOut.update(repeating: .nan, count: n)
+            }
             for (k, index) in byMonth[m].enumerated() {
                 let a = plan[index]
                 try AlignedRaster.read([a.red], window, from: dataset(a.red), scratch: scratch, into: red)
                 try AlignedRaster.read([a.nir], window, from: dataset(a.nir), scratch: scratch, into: nir)
                 try AlignedRaster.read([a.qa], window, from: dataset(a.qa), scratch: scratch, into: qa)
-                let target = method == .median ? obs + k * n : obs
-                counts.clear[index] += CompositeMath.observe(
-                    red: red, nir: nir, qa: qa, count: n, qaType: a.acquisition.qaType,
-                    redScaling: a.acquisition.redScaling, nirScaling: a.acquisition.nirScaling, into: target)
-                if method == .maxNDVI { CompositeMath.foldMax(obs, count: n, max: planeOut, clear: counted) }
+                let q = a.acquisition
+                if method == .maxNDVI {
+                    counts.clear[index] += CompositeMath.observeMax(
+                        red: red, nir: nir, qa: qa, count: n, qaType: q.qaType, redScaling: q.redScaling, nirScaling: q.nirScaling,
+                        max: planeOut, clear: counted)
+                } else {
+                    counts.clear[index] += CompositeMath.observe(
+                        red: red, nir: nir, qa: qa, count: n, qaType: q.qaType, redScaling: q.redScaling, nirScaling: q.nirScaling,
+                        into: obs + k * n)
+                }
                 onAcquisition()
             }
-            if method == .median, !byMonth[m].isEmpty {
+            if method == .maxNDVI {
+                CompositeMath.finishMax(count: n, max: planeOut, clear: counted)
+            } else if !byMonth[m].isEmpty {
                 CompositeMath.median(obs, planes: byMonth[m].count, count: n, scratch: sorted, into: planeOut, clear: counted)
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SinkmapEngine
+import SinkmapKernels
 
 struct CompositeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
