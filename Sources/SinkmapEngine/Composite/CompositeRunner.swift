@@ -95,8 +95,13 @@ public enum CompositeRunner {
         let totalReads = tiles.count * plan.count
         let tilePixels = min(tileSize * tileSize, grid.pixelCount)
         // The inputs' SHA-256 on a background thread while the tiles run.
-        let checksums = CompositeChecksums(paths: plan.flatMap { [$0.acquisition.red, $0.acquisition.nir, $0.acquisition.qa] })
-        checksums.start()
+        let inputPaths = plan.flatMap { [$0.acquisition.red, $0.acquisition.nir, $0.acquisition.qa] }
+        let checksums = BackgroundJob {
+            try inputPaths.map { path in
+                let s = try Checksums.sha256(path: path)
+                return CompositeReport.Input(path: path, bytes: s.bytes, sha256: s.hex)
+            }
+        }
         progress.message("Compositing \(plan.count) acquisitions (\(catalog.outsideYear.count) outside \(o.year) ignored) onto \(grid.width)×\(grid.height) pixels, \(tiles.count) tiles, \(workers) threads")
         try queue.run(workers: workers) { w, q in
             let worker = CompositeWorker(plan: plan, byMonth: byMonth, method: o.method, tilePixels: tilePixels)
@@ -163,36 +168,6 @@ public enum CompositeRunner {
             software: .init(name: "sinkmap", version: o.softwareVersion, gdal: GDAL.version))
         try OutputDirectory.write(report.json(), to: out.file("composite.json"))
         return report
-    }
-}
-
-/// SHA-256 of the inputs on a background thread.
-final class CompositeChecksums: @unchecked Sendable {
-    let paths: [String]
-    private var results: [CompositeReport.Input] = []
-    private var failure: Error?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(paths: [String]) { self.paths = paths }
-
-    func start() {
-        Thread.detachNewThread { [self] in
-            do {
-                for path in paths {
-                    let s = try Checksums.sha256(path: path)
-                    results.append(.init(path: path, bytes: s.bytes, sha256: s.hex))
-                }
-            } catch {
-                failure = error
-            }
-            done.signal()
-        }
-    }
-
-    func wait() throws -> [CompositeReport.Input] {
-        done.wait()
-        if let failure { throw failure }
-        return results
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GDALKit
 import SinkmapScene
 
@@ -15,12 +16,30 @@ enum CatalogueOutputs {
         return written
     }
 
-    /// Writes `stac.json` describing the rasters (with exact statistics) and `others`.
-    static func writeStac(scene: PreparedScene, out: OutputDirectory, others: [String], softwareVersion: String) throws -> String {
+    /// The exact statistics of each raster (`Engine.rasterNames` order), computed on a background
+    /// thread, `threads` COGs at a time, while the tables are written (each is a full re-read of
+    /// a COG, one thread each).
+    static func startStatistics(out: OutputDirectory, threads: Int) -> BackgroundJob<[BandStatistics]> {
+        let paths = Engine.rasterNames.map { out.file("\($0).tif") }
+        return BackgroundJob {
+            let results = BackgroundResults<BandStatistics>(count: paths.count)
+            let next = IndexCounter()
+            DispatchQueue.concurrentPerform(iterations: max(1, min(threads, paths.count))) { _ in
+                while let i = next.take(below: paths.count) {
+                    results.set(i, Result { try BandStatistics.compute(path: paths[i]) })
+                }
+            }
+            return try results.values()
+        }
+    }
+
+    /// Writes `stac.json` describing the rasters (with `statistics`, from `startStatistics`) and `others`.
+    static func writeStac(scene: PreparedScene, out: OutputDirectory, statistics: [BandStatistics], others: [String],
+                          softwareVersion: String) throws -> String {
         var rasters: [(name: String, title: String, unit: String, stats: BandStatistics)] = []
         for (i, name) in Engine.rasterNames.enumerated() {
             let band = TileKernel.outputBands[i]
-            rasters.append((name, band.description, band.unit, try BandStatistics.compute(path: out.file("\(name).tif"))))
+            rasters.append((name, band.description, band.unit, statistics[i]))
         }
         let item = try StacItem.make(scene: scene, rasters: rasters, others: others, softwareVersion: softwareVersion)
         try OutputDirectory.write(try StacItem.json(item), to: out.file("stac.json"))

@@ -139,16 +139,33 @@ public enum Engine {
         var timings = context.timings
         // Outputs: 5 COGs, the tables, the checksums and summary (a third of a run).
         let steps = rasterNames.count + 2
-        func step(_ done: Int) { context.progress.update(done: done, total: steps, label: "outputs", unit: "steps") }
+        let progress = context.progress
+        @Sendable func step(_ done: Int) { progress.update(done: done, total: steps, label: "outputs", unit: "steps") }
         step(0)
-        for (i, name) in rasterNames.enumerated() {
-            try Interruption.check()
-            try COG.write(from: layers, band: i + 1, to: out.file("\(name).tif"), threads: context.threads,
-                          compression: context.compression)
-            step(i + 1)
+        // Two COGs at a time, each from its own read-only handle (GDAL builds a COG's overviews
+        // on one thread; the second fills the other core), compression on every thread.
+        let layersPath = layers.path, threads = context.threads, compression = context.compression
+        let paths = rasterNames.map { out.file("\($0).tif") }
+        let next = IndexCounter(), written = IndexCounter()
+        let results = BackgroundResults<Void>(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: min(2, threads)) { _ in
+            do {
+                let source = try Dataset(path: layersPath)
+                while let i = next.take(below: paths.count) {
+                    results.set(i, Result {
+                        try Interruption.check()
+                        try COG.write(from: source, band: i + 1, to: paths[i], threads: threads, compression: compression)
+                    })
+                    step(written.take(below: .max)! + 1)
+                }
+            } catch {
+                while let i = next.take(below: paths.count) { results.set(i, .failure(error)) }
+            }
         }
+        _ = try results.values()
         try Interruption.check()
         rastersWritten()
+        let statistics = CatalogueOutputs.startStatistics(out: out, threads: context.threads)
         let styles = try CatalogueOutputs.writeStyles(out: out)
         timings.append(("write_cogs", clock.lap()))
 
@@ -158,7 +175,8 @@ public enum Engine {
         try OutputDirectory.write(ZonalTable.csv(rows), to: out.file("zonal.csv"))
         try OneMapWriter.write(scene, rolled: rolled, rows: rows, to: out.file("onemap.gpkg"))
         let accounting = try AccountingOutputs.write(sums, rolled: rolled, scene: scene, out: out)
-        let stac = try CatalogueOutputs.writeStac(scene: scene, out: out, others: ["zonal.csv", "onemap.gpkg"] + accounting + ["summary.json"],
+        let stac = try CatalogueOutputs.writeStac(scene: scene, out: out, statistics: try statistics.wait(),
+                                                  others: ["zonal.csv", "onemap.gpkg"] + accounting + ["summary.json"],
                                                   softwareVersion: context.softwareVersion)
         timings.append(("write_tables", clock.lap()))
         step(rasterNames.count + 1)

@@ -76,8 +76,7 @@ public enum SceneRunner {
         let started = Date()
         var clock = Stopwatch()
         // Input checksums run beside the tiles.
-        let checksums = ChecksumJob(files: scene.inputFiles)
-        checksums.start()
+        let checksums = ChecksumJob.start(files: scene.inputFiles)
 
         let plan = try RunPlan(scene, tileSize: options.tileSize)
         let threads = RunPlan.threads(options.threads, tileCount: plan.tiles.count)

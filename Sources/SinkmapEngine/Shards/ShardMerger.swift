@@ -27,8 +27,7 @@ public enum ShardMerger {
         }
         var partials = first.partials
         for m in manifests.dropFirst() { try partials.merge(m.partials) }
-        let checksums = ChecksumJob(files: scene.inputFiles)
-        checksums.start()
+        let checksums = ChecksumJob.start(files: scene.inputFiles)
 
         let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite,
                                       protecting: [scene.scene.file] + scene.inputFiles.map(\.path) + dirs)
