@@ -91,7 +91,7 @@ public enum CompositeRunner {
         let workers = max(1, min(o.threads, ProcessInfo.processInfo.activeProcessorCount, tiles.count))
         let sink = try CompositeSink(ndviPath: out.file(".ndvi.tmp.tif"), clearPath: out.file(".clear.tmp.tif"), grid: grid)
         let queue = TileQueue<CompositeCounts>(tiles: tiles.count, workers: workers)
-        let reads = Counter()
+        let reads = IndexCounter()
         let totalReads = tiles.count * plan.count
         let tilePixels = min(tileSize * tileSize, grid.pixelCount)
         // The inputs' SHA-256 on a background thread while the tiles run.
@@ -110,7 +110,7 @@ public enum CompositeRunner {
                 do {
                     try Interruption.check()
                     try worker.process(tiles[t], sink: sink, counts: &counts) {
-                        progress.update(done: reads.increment(), total: totalReads, label: "composite", unit: "acquisition tiles")
+                        progress.update(done: reads.next() + 1, total: totalReads, label: "composite", unit: "acquisition tiles")
                     }
                     _ = q.done()
                 } catch {
@@ -139,12 +139,12 @@ public enum CompositeRunner {
         // 0.7 s less than one after the other, the same files).
         let paths = [out.file("ndvi.tif"), out.file("clear.tif")]
         let threads = o.threads
-        let failures = FirstError()
+        let results = BackgroundResults<Void>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { [sink] k in
             // Each thread reads its own intermediate dataset only.
-            do { try COG.write(from: k == 0 ? sink.ndvi.dataset : sink.clear.dataset, to: paths[k], threads: threads) } catch { failures.record(error) }
+            results.set(k, Result { try COG.write(from: k == 0 ? sink.ndvi.dataset : sink.clear.dataset, to: paths[k], threads: threads) })
         }
-        try failures.rethrow()
+        _ = try results.values()
         for f in [".ndvi.tmp.tif", ".clear.tmp.tif"] { try? FileManager.default.removeItem(atPath: out.file(f)) }
 
         let inputs = try checksums.wait()
@@ -168,30 +168,5 @@ public enum CompositeRunner {
             software: .init(name: "sinkmap", version: o.softwareVersion, gdal: GDAL.version))
         try OutputDirectory.write(report.json(), to: out.file("composite.json"))
         return report
-    }
-}
-
-/// The first error of several threads.
-final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: Error?
-    func record(_ e: Error) {
-        lock.lock(); defer { lock.unlock() }
-        if error == nil { error = e }
-    }
-    func rethrow() throws {
-        lock.lock(); defer { lock.unlock() }
-        if let error { throw error }
-    }
-}
-
-/// A thread-safe running count (progress).
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func increment() -> Int {
-        lock.lock(); defer { lock.unlock() }
-        value += 1
-        return value
     }
 }

@@ -156,7 +156,7 @@ public enum Engine {
                         try Interruption.check()
                         try COG.write(from: source, band: i + 1, to: paths[i], threads: threads, compression: compression)
                     })
-                    step(written.take(below: .max)! + 1)
+                    step(written.next() + 1)
                 }
             } catch {
                 while let i = next.take(below: paths.count) { results.set(i, .failure(error)) }

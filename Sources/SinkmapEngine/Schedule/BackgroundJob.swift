@@ -40,15 +40,19 @@ final class BackgroundResults<T>: @unchecked Sendable {
     }
 }
 
-/// Hands out 0, 1, 2, … to several threads.
+/// Hands out 0, 1, 2, … to several threads (work items, progress counts).
 final class IndexCounter: @unchecked Sendable {
     private let lock = NSLock()
-    private var next = 0
+    private var value = 0
 
+    /// The next index, or nil once `limit` have been handed out.
     func take(below limit: Int) -> Int? {
         lock.lock(); defer { lock.unlock() }
-        guard next < limit else { return nil }
-        next += 1
-        return next - 1
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
     }
+
+    /// The next index.
+    func next() -> Int { take(below: .max)! }
 }
