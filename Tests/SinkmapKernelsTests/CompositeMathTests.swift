@@ -17,8 +17,8 @@ import Testing
             }
             let dns: [Float] = [0, 7272, 7273, 43636, 43637, 10000, 12000, 30000, .nan, .infinity, -.infinity, -5, 1000, 9000.5]
             let codes: [Float] = qaType == .landsatQAPixel
-                ? [21824, 21824, 21824, 21825, 21826, 21828, 21832, 21840, 21856, 21888, 21952, 22080, 0, 64, 63.5, 64.9, .nan, -1, 8_388_608, 8_388_672, 3e9, 65535]
-                : [4, 5, 6, 4, 5, 6, 0, 3, 7, 8, 9, 10, 11, 4.5, 6.99, .nan, -4, 8_388_612, 3e9]
+                ? [21824, 21824, 21824, 21825, 21826, 21828, 21832, 21840, 21856, 21888, 21952, 22080, 0, 64, 63.5, 64.9, .nan, -1, -0.0, -0.5, .infinity, -.infinity, 8_388_607.5, 8_388_608, 8_388_672, 3e9, 65535]
+                : [4, 5, 6, 4, 5, 6, 0, 3, 7, 8, 9, 10, 11, 4.5, 6.99, 3.99, .nan, -4, -0.0, .infinity, 8_388_612, 3e9]
             red = []; nir = []; qa = []
             for _ in 0..<n {
                 let r = next() % 4 == 0 ? dns[Int(next() % UInt64(dns.count))] : Float(7273 + next() % 36000)
@@ -33,11 +33,13 @@ import Testing
         (.landsatQAPixel, .landsatC2, .landsatC2),
         (.sentinel2SCL, .sentinel2(offset: -1000), .sentinel2(offset: -1000)),
         (.sentinel2SCL, .sentinel2(offset: 0), .sentinel2(offset: 0)),
+        // Red and NIR scaled differently: a mix-up of the two in the eight-lane path shows.
+        (.sentinel2SCL, .sentinel2(offset: -1000), .sentinel2(offset: 0)),
     ]
 
     func same(_ a: Float, _ b: Float) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
 
-    @Test(arguments: 0..<3) func observeEqualsScalarDefinition(_ c: Int) {
+    @Test(arguments: 0..<4) func observeEqualsScalarDefinition(_ c: Int) {
         let (qaType, rs, ns) = Self.cases[c]
         let n = 4099  // a tail after the last full step of eight
         let p = Planes(count: n, seed: 7 + UInt64(c), qaType: qaType)
@@ -83,7 +85,7 @@ import Testing
 
     /// The fused running maximum over several acquisitions equals the maximum and count of the
     /// scalar observations, and NaN with count 0 where none was clear.
-    @Test(arguments: 0..<3) func observeMaxEqualsScalarMaximum(_ c: Int) {
+    @Test(arguments: 0..<4) func observeMaxEqualsScalarMaximum(_ c: Int) {
         let (qaType, rs, ns) = Self.cases[c]
         let n = 2053
         var max = [Float](repeating: 0, count: n), count = [UInt32](repeating: 0, count: n)

@@ -140,9 +140,14 @@ public enum CompositeRunner {
         let paths = [out.file("ndvi.tif"), out.file("clear.tif")]
         let threads = o.threads
         let results = BackgroundResults<Void>(count: 2)
-        DispatchQueue.concurrentPerform(iterations: 2) { [sink] k in
+        let write: @Sendable (Int) -> Void = { [sink] k in
             // Each thread reads its own intermediate dataset only.
             results.set(k, Result { try COG.write(from: k == 0 ? sink.ndvi.dataset : sink.clear.dataset, to: paths[k], threads: threads) })
+        }
+        if threads >= 2 {
+            DispatchQueue.concurrentPerform(iterations: 2, execute: write)
+        } else {
+            for k in 0..<2 { write(k) }
         }
         _ = try results.values()
         for f in [".ndvi.tmp.tif", ".clear.tmp.tif"] { try? FileManager.default.removeItem(atPath: out.file(f)) }

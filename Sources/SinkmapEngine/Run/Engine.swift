@@ -151,21 +151,26 @@ public enum Engine {
         DispatchQueue.concurrentPerform(iterations: min(2, threads)) { _ in
             do {
                 let source = try Dataset(path: layersPath)
-                while let i = next.take(below: paths.count) {
-                    results.set(i, Result {
+                while !results.failed, let i = next.take(below: paths.count) {
+                    let r = Result {
                         try Interruption.check()
                         try COG.write(from: source, band: i + 1, to: paths[i], threads: threads, compression: compression)
-                    })
-                    step(written.next() + 1)
+                    }
+                    results.set(i, r)
+                    if case .success = r { step(written.next() + 1) }
                 }
             } catch {
                 while let i = next.take(below: paths.count) { results.set(i, .failure(error)) }
             }
         }
+        // Slots left unset after a failure stopped the other thread count as that failure.
+        while let i = next.take(below: paths.count) { results.set(i, .failure(CancellationError())) }
         _ = try results.values()
         try Interruption.check()
         rastersWritten()
         let statistics = CatalogueOutputs.startStatistics(out: out, threads: context.threads)
+        // Its thread reads the COGs with GDAL: never leave it running behind an error.
+        defer { _ = try? statistics.wait() }
         let styles = try CatalogueOutputs.writeStyles(out: out)
         timings.append(("write_cogs", clock.lap()))
 

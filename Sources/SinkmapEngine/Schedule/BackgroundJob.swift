@@ -1,8 +1,7 @@
 import Foundation
 
 /// Work started on its own thread now and awaited later (input checksums beside the tiles,
-/// the STAC statistics beside the tables). `wait` returns the result or rethrows its error;
-/// call it once.
+/// the STAC statistics beside the tables). `wait` returns the result or rethrows its error.
 final class BackgroundJob<T>: @unchecked Sendable {
     private var result: Result<T, Error>?
     private let done = DispatchSemaphore(value: 0)
@@ -15,8 +14,10 @@ final class BackgroundJob<T>: @unchecked Sendable {
         }
     }
 
+    /// The result (waiting for it the first time); may be called again.
     func wait() throws -> T {
         done.wait()
+        done.signal()
         return try result!.get()
     }
 }
@@ -31,6 +32,12 @@ final class BackgroundResults<T>: @unchecked Sendable {
     func set(_ i: Int, _ r: Result<T, Error>) {
         lock.lock(); defer { lock.unlock() }
         slots[i] = r
+    }
+
+    /// Whether a slot holds an error (other threads then stop taking work).
+    var failed: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return slots.contains { if case .failure = $0 { return true } else { return false } }
     }
 
     /// Every value in index order, or the first error by index.

@@ -10,7 +10,8 @@ public final class TileSink: @unchecked Sendable {
     public let path: String
     /// The part of the grid the file holds (the whole grid for a run).
     public let area: Window
-    let writer: RasterWriter
+    /// nil once `finish` has closed the file.
+    private var writer: RasterWriter?
     private let lock = NSLock()
     private var written = Set<Window>()
 
@@ -32,6 +33,7 @@ public final class TileSink: @unchecked Sendable {
         let n = window.pixelCount
         precondition(window.intersection(area) == window, "tile \(window) outside the sink's area \(area)")
         let local = Window(col: window.col - area.col, row: window.row - area.row, width: window.width, height: window.height)
+        let writer = try open()
         for b in 0..<5 { try writer.write(band: b + 1, window: local, from: planes + b * n) }
         // Write the tile's blocks now, under the lock: otherwise GDAL's cache would evict them
         // later from whichever thread needs room, and a write error would surface elsewhere.
@@ -48,13 +50,24 @@ public final class TileSink: @unchecked Sendable {
     /// Names the bands and units and sets dataset metadata, before the outputs are copied.
     public func describe(bands: [(description: String, unit: String)], metadata: [String: String]) throws {
         lock.lock(); defer { lock.unlock() }
+        let writer = try open()
         for (i, b) in bands.enumerated() { try writer.describe(band: i + 1, description: b.description, unit: b.unit) }
         try writer.setMetadata(metadata)
     }
 
-    /// Flushes and gives the dataset to convert band by band.
+    /// Closes the file (every block, the directory and the metadata on disk) and opens it
+    /// read-only: the dataset to convert band by band, which other handles may read too.
     public func finish() throws -> Dataset {
-        try writer.flush()
-        return writer.dataset
+        lock.lock(); defer { lock.unlock() }
+        if let writer {
+            try writer.flush()
+            self.writer = nil  // the last reference: GDAL closes the file
+        }
+        return try Dataset(path: path)
+    }
+
+    private func open() throws -> RasterWriter {
+        guard let writer else { throw GDALError(operation: "write", path: path, message: "the intermediate raster was already finished") }
+        return writer
     }
 }
