@@ -1,4 +1,10 @@
+import Dispatch
 import GDALKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where the centre of every target pixel falls in a source raster, in source pixel/line
 /// coordinates (0.5 = centre of the first pixel), without one PROJ call per pixel.
@@ -45,29 +51,53 @@ public struct TransformLattice: Sendable {
         guard let inverse = source.transform.inverted() else {
             throw GDALError(operation: "align to the target grid", path: "", message: "the source geotransform is singular")
         }
-        let ct = try CoordinateTransform(from: target.crsWKT, to: source.crsWKT)
         let cx = (target.width + cellSize - 1) / cellSize, cy = (target.height + cellSize - 1) / cellSize
-        var levels = [UInt8](repeating: 0, count: cx * cy)
-        var worst = 0.0
         let maxLevel = 5  // step 1
         let side = cellSize + 1
-        let points = Points(capacity: side * side)
-        for j in 0..<cy {
-            for i in 0..<cx {
-                var level = 0
-                while level < maxLevel {
-                    let s = cellSize >> level, half = s / 2
-                    let n = cellSize / half + 1
-                    points.fill(target: target, inverse: inverse, transform: ct, col0: i * cellSize, row0: j * cellSize, step: half, side: n)
-                    if let err = points.interpolationError(side: n), err <= tolerance {
-                        worst = max(worst, err)
-                        break
+        // Rows of cells in contiguous bands, one per core, each with its own PROJ transformation
+        // and scratch; a cell's step depends on that cell only, and the largest error is a
+        // maximum, so the lattice is the same for any number of bands.
+        let bands = max(1, min(cy, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        var levels = [UInt8](repeating: 0, count: cx * cy)
+        var worstOfBand = [Double](repeating: 0, count: bands)
+        var failureOfBand = [Error?](repeating: nil, count: bands)
+        // Each band writes only its own slots, through buffer pointers (no shared Array access).
+        levels.withUnsafeMutableBufferPointer { levelSlots in
+          worstOfBand.withUnsafeMutableBufferPointer { worstSlots in
+            failureOfBand.withUnsafeMutableBufferPointer { failureSlots in
+              nonisolated(unsafe) let levelSlots = levelSlots, worstSlots = worstSlots, failureSlots = failureSlots
+              DispatchQueue.concurrentPerform(iterations: bands) { b in
+                do {
+                    let ct = try CoordinateTransform(from: target.crsWKT, to: source.crsWKT)
+                    let points = Points(capacity: side * side)
+                    var worst = 0.0
+                    for j in (cy * b / bands)..<(cy * (b + 1) / bands) {
+                        for i in 0..<cx {
+                            var level = 0
+                            while level < maxLevel {
+                                let s = cellSize >> level, half = s / 2
+                                let n = cellSize / half + 1
+                                points.fill(target: target, inverse: inverse, transform: ct, col0: i * cellSize, row0: j * cellSize,
+                                            step: half, side: n)
+                                if let err = points.interpolationError(side: n), err <= tolerance {
+                                    worst = max(worst, err)
+                                    break
+                                }
+                                level += 1
+                            }
+                            levelSlots[j * cx + i] = UInt8(level)
+                        }
                     }
-                    level += 1
+                    worstSlots[b] = worst
+                } catch {
+                    failureSlots[b] = error
                 }
-                levels[j * cx + i] = UInt8(level)
+              }
             }
+          }
         }
+        if let failure = failureOfBand.lazy.compactMap({ $0 }).first { throw failure }
+        let worst = worstOfBand.max() ?? 0
         return TransformLattice(id: UInt64.random(in: 1...UInt64.max), target: target, sourceCRS: source.crsWKT,
                                 sourceInverse: inverse, cellsX: cx, cellsY: cy, levels: levels, measuredError: worst)
     }

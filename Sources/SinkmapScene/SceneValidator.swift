@@ -134,9 +134,20 @@ public enum SceneValidator {
             let check = Plausibility(refuse: error)
             try check.landcover(landcover)
             if let r = scenarioLandcover { try check.landcover(r, field: "scenario.landcover") }
-            for (i, entry) in ndvi.enumerated() {
-                if case .ndvi(let r) = entry { try check.ndvi(r, field: "periods[\(i)].ndvi") }
+            // The NDVI samples (16 blocks decoded per file) on every core; the first refusal in
+            // month order is the one reported, as one after the other would.
+            let ndviChecks = ndvi.enumerated().compactMap { i, entry -> (String, AlignedRaster)? in
+                if case .ndvi(let r) = entry { return ("periods[\(i)].ndvi", r) } else { return nil }
             }
+            var refusals = [Error?](repeating: nil, count: ndviChecks.count)
+            nonisolated(unsafe) let sharedCheck = check
+            refusals.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let slots = slots
+                DispatchQueue.concurrentPerform(iterations: ndviChecks.count) { k in
+                    do { try sharedCheck.ndvi(ndviChecks[k].1, field: ndviChecks[k].0) } catch { slots[k] = error }
+                }
+            }
+            if let first = refusals.lazy.compactMap({ $0 }).first { throw first }
             var warnings = try check.climate(temperature: temperature, precipitation: precipitation, radiation: radiation,
                                              months: scene.periods.map { "\($0.month)" })
             let accounted = try accountedBox(grid: grid, zones: zoneShapes)
