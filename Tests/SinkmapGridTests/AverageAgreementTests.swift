@@ -73,10 +73,7 @@ import TestSupport
         default: c = try Self.edgesOnTheGrid()
         }
         let dir = TempDir("average")
-        let path = dir.file("src.tif")
-        try Fixtures.raster(path, grid: c.source, bands: c.bands, type: c.type, nodata: c.nodata)
-        let aligner = Aligner(useOwnResampler: true)
-        let rasters = try (1...c.bands.count).map { try aligner.align(path: path, band: $0, kind: .continuous, grid: c.target) }
+        let (path, rasters) = try bilinear.aligned(c, in: dir)
         _ = try #require(rasters[0].source as? AverageSource, "\(c.name): expected the own average")
         let reference = try bilinear.gdalwarp(path, c.target, dir, method: "average")
         let whole = try bilinear.ours(rasters, tile: max(c.target.width, c.target.height))

@@ -81,6 +81,15 @@ import TestSupport
         }
     }
 
+    /// The case's source written as `src.tif` in `dir`, every band aligned onto its target
+    /// with the own resamplers allowed.
+    func aligned(_ c: Case, in dir: TempDir) throws -> (path: String, rasters: [AlignedRaster]) {
+        let path = dir.file("src.tif")
+        try Fixtures.raster(path, grid: c.source, bands: c.bands, type: c.type, nodata: c.nodata)
+        let aligner = Aligner(useOwnResampler: true)
+        return (path, try (1...c.bands.count).map { try aligner.align(path: path, band: $0, kind: .continuous, grid: c.target) })
+    }
+
     /// All bands through the resampler, read in tiles of `tile` pixels.
     func ours(_ a: [AlignedRaster], tile: Int) throws -> [[Float]] {
         let ds = try a[0].open()
@@ -126,10 +135,7 @@ import TestSupport
         default: c = try Self.holes(nanNodata: true)
         }
         let dir = TempDir("resampler")
-        let path = dir.file("src.tif")
-        try Fixtures.raster(path, grid: c.source, bands: c.bands, type: c.type, nodata: c.nodata)
-        let aligner = Aligner(useOwnResampler: true)
-        let rasters = try (1...c.bands.count).map { try aligner.align(path: path, band: $0, kind: .continuous, grid: c.target) }
+        let (path, rasters) = try aligned(c, in: dir)
         _ = try #require(rasters[0].source as? BilinearSource, "\(c.name): expected the own resampler")
         let reference = try gdalwarp(path, c.target, dir)
         let whole = try ours(rasters, tile: max(c.target.width, c.target.height))
