@@ -9,8 +9,13 @@ public struct BandStatistics: Sendable, Equatable {
     public var validCount: Int
 
     public static func compute(path: String) throws -> BandStatistics {
-        let ds = try Dataset(path: path)
-        let info = try ds.bandInfo(1)
+        try compute(try Dataset(path: path), band: 1)
+    }
+
+    /// Of band `band` of `ds`, read in full-width strips top to bottom: the same figures
+    /// from any lossless copy of the band (a COG or the run's uncompressed intermediate).
+    public static func compute(_ ds: Dataset, band: Int) throws -> BandStatistics {
+        let info = try ds.bandInfo(band)
         let w = ds.width, h = ds.height
         let strip = max(1, min(h, (1 << 20) / max(w, 1)))
         var buffer = [Float](repeating: 0, count: w * strip)
@@ -22,7 +27,7 @@ public struct BandStatistics: Sendable, Equatable {
             let rows = min(strip, h - row)
             let window = Window(col: 0, row: row, width: w, height: rows)
             try buffer.withUnsafeMutableBufferPointer { buf in
-                try ds.readRaw(band: 1, window: window, into: buf.baseAddress!)
+                try ds.readRaw(band: band, window: window, into: buf.baseAddress!)
                 for i in 0..<(w * rows) {
                     let v = buf[i]
                     if v.isNaN || v == nodata { continue }

@@ -16,24 +16,7 @@ enum CatalogueOutputs {
         return written
     }
 
-    /// The exact statistics of each raster (`Engine.rasterNames` order), computed on a background
-    /// thread, `threads` COGs at a time, while the tables are written (each is a full re-read of
-    /// a COG, one thread each).
-    static func startStatistics(out: OutputDirectory, threads: Int) -> BackgroundJob<[BandStatistics]> {
-        let paths = Engine.rasterNames.map { out.file("\($0).tif") }
-        return BackgroundJob {
-            let results = BackgroundResults<BandStatistics>(count: paths.count)
-            let next = IndexCounter()
-            DispatchQueue.concurrentPerform(iterations: max(1, min(threads, paths.count))) { _ in
-                while let i = next.take(below: paths.count) {
-                    results.set(i, Result { try BandStatistics.compute(path: paths[i]) })
-                }
-            }
-            return try results.values()
-        }
-    }
-
-    /// Writes `stac.json` describing the rasters (with `statistics`, from `startStatistics`) and `others`.
+    /// Writes `stac.json` describing the rasters (with `statistics`, one per raster) and `others`.
     static func writeStac(scene: PreparedScene, out: OutputDirectory, statistics: [BandStatistics], others: [String],
                           softwareVersion: String) throws -> String {
         var rasters: [(name: String, title: String, unit: String, stats: BandStatistics)] = []

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Work started on its own thread now and awaited later (input checksums beside the tiles,
-/// the STAC statistics beside the tables). `wait` returns the result or rethrows its error.
+/// a composite's checksums). `wait` returns the result or rethrows its error.
 final class BackgroundJob<T>: @unchecked Sendable {
     private var result: Result<T, Error>?
     private let done = DispatchSemaphore(value: 0)
