@@ -30,6 +30,10 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Layer 2: the per-pixel science kernels; no GDAL.
         .target(name: "SinkmapKernels", exclude: ["KERNELS.md"], swiftSettings: kernelSettings),
+        // Layer 2: the same carbon kernels (symbolic links to SinkmapKernels' Vector sources) in
+        // 8 Double lanes for CPUs with AVX-512, and the choice between the two at run time.
+        .target(name: "SinkmapKernelsAVX512", dependencies: ["CSinkmapSystem", "SinkmapKernels"],
+                swiftSettings: wideKernelSettings),
         // Layer 2: statistics over plain values (trend tests); no GDAL.
         .target(name: "SinkmapStatistics"),
         // Layer 3: the scene file, its parsing and validation.
@@ -38,8 +42,8 @@ let package = Package(
         ]),
         // Layer 4: tiling scheduler, zonal accumulation, outputs.
         .target(name: "SinkmapEngine", dependencies: [
-            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapStatistics",
-            .product(name: "Crypto", package: "swift-crypto"),
+            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapKernelsAVX512", "SinkmapScene",
+            "SinkmapStatistics", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Layer 5: the report of a run directory (HTML with maps, tables and charts; PDF via Chromium).
         .target(name: "SinkmapReport", dependencies: ["GDALKit", "SinkmapEngine"]),
@@ -50,7 +54,8 @@ let package = Package(
         ]),
 
         // Benchmarks (release builds): kernel throughput; the I/O floor of a scene.
-        .executableTarget(name: "KernelBench", dependencies: ["SinkmapKernels", "TestSupport"], path: "Benchmarks/KernelBench"),
+        .executableTarget(name: "KernelBench", dependencies: ["SinkmapKernels", "SinkmapKernelsAVX512", "TestSupport"],
+                          path: "Benchmarks/KernelBench"),
         .executableTarget(name: "IOFloorBench", dependencies: ["GDALKit", "SinkmapGrid", "SinkmapScene", "SinkmapEngine"], path: "Benchmarks/IOFloor"),
 
         // Tests: a support library that builds small rasters and polygon files, then one
@@ -58,7 +63,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GDALKit"], path: "Tests/TestSupport"),
         .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapGridTests", dependencies: ["SinkmapGrid", "GDALKit", "TestSupport"]),
-        .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels", "TestSupport"]),
+        .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels", "SinkmapKernelsAVX512", "TestSupport"]),
         .testTarget(name: "SinkmapStatisticsTests", dependencies: ["SinkmapStatistics", "TestSupport"]),
         .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapReportTests", dependencies: ["SinkmapReport", "SinkmapEngine", "GDALKit", "TestSupport"]),
@@ -83,6 +88,23 @@ var kernelSettings: [SwiftSetting] {
     #if arch(x86_64)
     if Context.environment["SINKMAP_PORTABLE"] != "1" {
         settings += [.unsafeFlags(["-target-cpu", "haswell"]), .define("SINKMAP_FMA")]
+    }
+    #endif
+    return settings
+}
+
+/// The AVX-512 variant (SinkmapKernelsAVX512): the kernel settings with `-target-cpu
+/// skylake-avx512` (AVX-512 F/CD/BW/DQ/VL on top of x86-64-v3) and `SINKMAP_AVX512` on x86-64;
+/// elsewhere, or with SINKMAP_PORTABLE=1, a copy of the standard build that is never chosen.
+var wideKernelSettings: [SwiftSetting] {
+    var settings: [SwiftSetting] = [
+        .unsafeFlags(["-Xcc", "-fno-math-errno"]),
+        .unsafeFlags(["-O"], .when(configuration: .debug)),
+        .define("SINKMAP_KERNEL_COPY"),
+    ]
+    #if arch(x86_64)
+    if Context.environment["SINKMAP_PORTABLE"] != "1" {
+        settings += [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .define("SINKMAP_FMA"), .define("SINKMAP_AVX512")]
     }
     #endif
     return settings

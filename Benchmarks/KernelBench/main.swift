@@ -4,13 +4,16 @@
 //
 // A fixed-seed synthetic tile set (tiles of 256×256 pixels, six classes, 12 months of
 // plausible NDVI/climate, 10 % no-lidar pixels) is run through
-//   1. CarbonKernels.run (SIMD) on one thread,
+//   1. CarbonKernels.run (SIMD, the standard 4-lane build) on one thread, and the AVX-512 build
+//      (8 lanes, SinkmapKernelsAVX512) where the CPU has it, with the ratio of the two;
 //   2. ScalarReference.pixel (Double, libm) on one thread,
-//   3. CarbonKernels.run on all cores (one tile per task, DispatchQueue.concurrentPerform),
+//   3. the kernels sinkmap runs on this CPU (`KernelVariant.current`) on all cores (one tile per
+//      task, DispatchQueue.concurrentPerform),
 //   4. kNN imputation of AGB over 3000² pixels against 1000 plots (KNN.swift), tree vs brute force.
 // One pixel-month = one pixel × one month of the 12 the model reads.
 import Dispatch
 import SinkmapKernels
+import SinkmapKernelsAVX512
 
 #if canImport(Glibc)
 import Glibc
@@ -83,7 +86,7 @@ final class Tile: @unchecked Sendable {
                    precipitation: precipitation, radiation: radiation, canopyHeight: height)
     }
     var outputs: TileOutputs { TileOutputs(npp: out[0], rh: out[1], nep: out[2], agb: out[3], carbon: out[4]) }
-    func run() { CarbonKernels.run(inputs, outputs, classes: classes) }
+    func run(_ variant: KernelVariant = .standard) { variant.run(inputs, outputs, classes: classes) }
 }
 
 func seconds(_ d: Duration) -> Double {
@@ -119,6 +122,12 @@ print("KernelBench: \(tileCount) tiles × \(tilePixels) pixels × 12 months, fix
 
 let simd1 = measure(pixels: totalPixels) { for t in tiles { t.run() } }
 print("SIMD kernel, 1 thread:       \(format(simd1)) pixel-months/s")
+if KernelVariant.supported {
+    let wide1 = measure(pixels: totalPixels) { for t in tiles { t.run(.avx512) } }
+    print("AVX-512 kernel, 1 thread:    \(format(wide1)) pixel-months/s (\(String(format1: wide1 / simd1))× the standard build)")
+} else {
+    print("AVX-512 kernel: not on this CPU (or not in this build)")
+}
 
 // The scalar reference on a 1/16 sample (it allocates arrays per pixel and is slow).
 let tile0 = tiles[0]
@@ -139,9 +148,9 @@ print("Scalar reference, 1 thread:  \(format(scalar1)) pixel-months/s")
 print("SIMD / scalar:               \(Int((simd1 / scalar1).rounded()))×")
 
 let simdAll = measure(pixels: totalPixels) {
-    DispatchQueue.concurrentPerform(iterations: tiles.count) { tiles[$0].run() }
+    DispatchQueue.concurrentPerform(iterations: tiles.count) { tiles[$0].run(KernelVariant.current) }
 }
-print("SIMD kernel, \(cores) threads:      \(format(simdAll)) pixel-months/s (\(String(format1: simdAll / simd1))× one thread)")
+print("\(KernelVariant.current) kernel, \(cores) threads: \(format(simdAll)) pixel-months/s (\(String(format1: simdAll / simd1))× the standard build on one thread)")
 
 // Sum of NEP over the tile set: identical across runs, thread counts and (to ~1e−6) builds.
 var checksum = 0.0

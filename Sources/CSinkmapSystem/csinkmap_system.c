@@ -35,3 +35,19 @@ int csinkmap_cpu_has_avx2_fma(void) {
     return 1;
 #endif
 }
+
+int csinkmap_cpu_has_avx512(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    /* libgcc reports the AVX-512 features only when XCR0 shows the OS saves the 512-bit state. */
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd")
+        && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
+        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2")
+        && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi")
+        && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("lzcnt")
+        && __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("movbe")
+        && __builtin_cpu_supports("f16c");
+#else
+    return 0;
+#endif
+}

@@ -38,7 +38,9 @@ import TestSupport
             let (target, folder, text) = (row[0], row[1], row[2])
             listed.insert(folder)
             let declared = text.hasPrefix("(") ? Set<String>() : Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            #expect(try imports(under: folder) == declared, "\(target): DESIGN.md says \(declared.sorted())")
+            // A target's own name is dropped: the kernel sources shared with SinkmapKernelsAVX512
+            // import SinkmapKernels only where they are compiled into that other target.
+            #expect(try imports(under: folder).subtracting([target]) == declared, "\(target): DESIGN.md says \(declared.sorted())")
         }
         // Every source target is in the table.
         let sources = try FileManager.default.contentsOfDirectory(atPath: Repo.root + "/Sources").map { "Sources/" + $0 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SinkmapKernels
+import SinkmapKernelsAVX512
 
 /// SIMD kernel against the scalar reference over many fixed-seed random pixels.
 @Suite struct PropertyTests {
@@ -95,7 +96,8 @@ import Testing
         }
     }
 
-    static func check(rh model: RhModel, seed: UInt64, counts: [Int]) -> (failures: [String], worst: Worst, pixels: Int) {
+    static func check(rh model: RhModel, seed: UInt64, counts: [Int],
+                      variant: KernelVariant = .standard) -> (failures: [String], worst: Worst, pixels: Int) {
         var rng = SplitMix64(seed: seed)
         let options = ModelOptions(rh: model, carbonFraction: 0.47)
         let classes = PreparedClasses(table: table, options: options)
@@ -105,7 +107,7 @@ import Testing
         for (t, count) in counts.enumerated() {
             var tile = TileFixture(count: count, withHeight: t % 3 != 2)
             for i in 0..<count { fill(&tile, i, &rng) }
-            let out = tile.run(classes)
+            let out = tile.run(classes, variant: variant)
             for i in 0..<count {
                 pixels += 1
                 let ref = tile.reference(i, table: table, options: options)

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 @testable import SinkmapKernels
+import SinkmapKernelsAVX512
 
 /// SplitMix64: a small fixed-seed generator so every run tests the same pixels.
 typealias SplitMix64 = SeededGenerator
@@ -22,8 +23,8 @@ struct TileFixture {
 
     struct Outputs { var npp, rh, nep, agb, carbon: [Float] }
 
-    /// Runs `CarbonKernels.run` over the tile.
-    func run(_ classes: PreparedClasses) -> Outputs {
+    /// Runs `CarbonKernels.run` of `variant` (the standard build unless asked) over the tile.
+    func run(_ classes: PreparedClasses, variant: KernelVariant = .standard) -> Outputs {
         var out = Outputs(npp: Array(repeating: -7, count: count), rh: Array(repeating: -7, count: count),
                           nep: Array(repeating: -7, count: count), agb: Array(repeating: -7, count: count),
                           carbon: Array(repeating: -7, count: count))
@@ -45,7 +46,7 @@ struct TileFixture {
                 canopyHeight: canopyHeight == nil ? nil : h.baseAddress!)
             let output = TileOutputs(npp: o1.baseAddress!, rh: o2.baseAddress!, nep: o3.baseAddress!,
                                      agb: o4.baseAddress!, carbon: o5.baseAddress!)
-            CarbonKernels.run(input, output, classes: classes)
+            variant.run(input, output, classes: classes)
         }}}}}}}}}}}
         return out
     }

@@ -32,7 +32,7 @@ import Testing
     /// Month 7 through the lane functions the kernel is built from (all 8 lanes the same pixel).
     @Test func simdLanesReproduceMonthSeven() {
         let classes = PreparedClasses(table: ParameterTable(classes: [W.forest]), options: W.options)
-        func row(_ f: PreparedClasses.Field) -> DoubleV { DoubleV(repeating: classes.rows[f.rawValue]) }
+        func row(_ f: ClassRow.Field) -> DoubleV { DoubleV(repeating: classes.rows[f.rawValue]) }
         func v(_ x: Double) -> DoubleV { DoubleV(repeating: Double(Float(x))) }   // inputs are Float planes
         var heat = DoubleV()
         for t in W.temperature { heat += CasaLanes.heatIndexTerm(v(t), logT: VectorMath.log(v(t))) }

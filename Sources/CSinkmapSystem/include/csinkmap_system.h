@@ -13,4 +13,10 @@ int csinkmap_rename_noreplace(const char *from, const char *to);
 /// (checked with cpuid); 1 elsewhere.
 int csinkmap_cpu_has_avx2_fma(void);
 
+/// Whether the CPU and the operating system support what the AVX-512 variant of the kernels
+/// was compiled for (`-target-cpu skylake-avx512`): AVX-512 F, CD, BW, DQ and VL with the
+/// 512-bit register state enabled by the OS, besides AVX2, FMA, BMI1/2, LZCNT, POPCNT, MOVBE
+/// and F16C; 0 elsewhere.
+int csinkmap_cpu_has_avx512(void);
+
 #endif

@@ -1,6 +1,7 @@
 import Foundation
 import GDALKit
 import SinkmapKernels
+import SinkmapKernelsAVX512
 import SinkmapScene
 
 /// `summary.json`: scene totals, pixels left out and why, inputs with checksums,
@@ -152,12 +153,17 @@ public struct Summary: Codable, Sendable, Equatable {
         public var commandLine: [String]
         /// ISO 8601, UTC.
         public var startedUTC, finishedUTC: String
+        /// The build of the carbon kernels that ran (`KernelVariant`: "avx512 (8 Double lanes)" or
+        /// "standard (4 Double lanes)"; the same bits either way).
+        public var kernels: String?
         enum CodingKeys: String, CodingKey {
             case threads, tileSize = "tile_size", tiles, commandLine = "command_line", startedUTC = "started_utc"
-            case finishedUTC = "finished_utc"
+            case finishedUTC = "finished_utc", kernels
         }
 
-        public init(threads: Int, tileSize: Int, tiles: Int, commandLine: [String], started: Date, finished: Date) {
+        public init(threads: Int, tileSize: Int, tiles: Int, commandLine: [String], started: Date, finished: Date,
+                    kernels: String? = KernelVariant.current.description) {
+            self.kernels = kernels
             self.threads = threads
             self.tileSize = tileSize
             self.tiles = tiles

@@ -1,5 +1,6 @@
 import GDALKit
 import SinkmapKernels
+import SinkmapKernelsAVX512
 import SinkmapScene
 
 /// Output nodata value declared on every output raster.
@@ -59,7 +60,8 @@ public final class TileKernel {
         let tile = TileInputs(count: n, classIndex: classIndex, ndvi: input.ndvi, temperature: input.temperature,
                               precipitation: input.precipitation, radiation: input.radiation,
                               canopyHeight: input.hasCanopy ? UnsafePointer(input.canopy) : nil)
-        CarbonKernels.run(tile, plane(count: n), classes: classes)
+        // The AVX-512 build where this CPU has it, else the standard one: the same bits (`KernelVariant`).
+        KernelVariant.current.run(tile, plane(count: n), classes: classes)
         if let imputation, input.hasCanopy {
             imputation.run(classIndex: classIndex, hasAllometry: hasAllometry, height: input.canopy, ndvi: input.ndvi,
                            agb: outputs + 3 * n, carbon: outputs + 4 * n, count: n)

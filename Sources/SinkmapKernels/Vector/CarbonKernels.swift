@@ -1,5 +1,12 @@
-/// The per-pixel model of SPEC §3 over a tile, 4 pixels per step in `SIMD4<Double>`
-/// (Float inputs widened on load, Double arithmetic throughout, Float outputs).
+// Compiled twice (see VectorMath.swift): in SinkmapKernelsAVX512 the types it shares with the
+// standard build come from SinkmapKernels.
+#if SINKMAP_KERNEL_COPY
+import SinkmapKernels
+#endif
+
+/// The per-pixel model of SPEC §3 over a tile, `width` pixels per step in `DoubleV` (4 lanes;
+/// 8 in the AVX-512 variant, SinkmapKernelsAVX512) (Float inputs widened on load, Double
+/// arithmetic throughout, Float outputs).
 public enum CarbonKernels {
     /// SIMD width in pixels.
     public static let width = DoubleV.scalarCount
@@ -101,7 +108,7 @@ public enum CarbonKernels {
         canopyHeight: UnsafePointer<Float>?, rows: UnsafePointer<Double>, classCount: Int32,
         rh rhModel: PreparedClasses.RhConstants, logT: UnsafeMutablePointer<DoubleV>
     ) -> StepResult {
-        typealias F = PreparedClasses.Field
+        typealias F = ClassRow.Field
         let nan = DoubleV(repeating: .nan)
         // Class parameters, gathered per lane from the class rows (sentinel row for −1).
         let idx = Int64V(truncatingIfNeeded: UnsafeRawPointer(classIndex).loadUnaligned(as: Int32V.self))
@@ -112,7 +119,7 @@ public enum CarbonKernels {
         var agbA = DoubleV(), agbB = DoubleV(), carbonPerAGB = DoubleV(), soilDead = DoubleV()
         var agbTable = DoubleV(), carbonTable = DoubleV()
         for lane in 0..<width {
-            let row = rows + Int(safe[lane]) &* PreparedClasses.stride
+            let row = rows + Int(safe[lane]) &* ClassRow.stride
             ndviMin[lane] = row[F.ndviMin.rawValue]; ndviMax[lane] = row[F.ndviMax.rawValue]
             c1[lane] = row[F.fparC1.rawValue]; c2[lane] = row[F.fparC2.rawValue]
             epsHalf[lane] = row[F.epsHalf.rawValue]

@@ -13,7 +13,7 @@ public enum KernelBuild {
     public static var target: String {
         #if arch(x86_64)
         #if SINKMAP_FMA
-        return "x86_64 haswell (AVX2, FMA)"
+        return "x86_64 haswell (AVX2, FMA), with a skylake-avx512 variant (AVX-512)"
         #else
         return "x86_64 portable (SSE2)"
         #endif

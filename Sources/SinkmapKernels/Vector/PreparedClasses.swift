@@ -19,32 +19,15 @@ public struct PreparedClasses: Sendable {
     public let codes: [Int]
     /// Ecosystem of each class index.
     public let ecosystems: [Ecosystem]
-    let rows: [Double]
-    let rh: RhConstants
-
-    static let stride = 16
-    enum Field: Int {
-        case ndviMin, ndviMax
-        /// FPAR = 0.001 + (N − ndvi_min)·(c1 + c2/(1 − N)), an exact rewriting of SPEC's α-blend.
-        case fparC1, fparC2
-        /// ε_max·0.5 (gC MJ⁻¹ times the PAR share).
-        case epsHalf
-        /// Allometry a, b; NaN when the class has none.
-        case agbA, agbB
-        /// CF·(1 + root_shoot): C_above + C_below per Mg of AGB.
-        case carbonPerAGB
-        /// c_soil + c_dead, Mg C ha⁻¹.
-        case soilDead
-        /// c_above/CF, Mg ha⁻¹, and c_above + c_below + c_soil + c_dead, Mg C ha⁻¹ (table path).
-        case agbTable, carbonTable
-    }
+    package let rows: [Double]
+    package let rh: RhConstants
 
     /// Rh model constants, gC m⁻² month⁻¹.
-    struct RhConstants: Sendable {
+    package struct RhConstants: Sendable {
         /// true: pei2009; false: q10.
-        var pei: Bool
+        package var pei: Bool
         /// q10: rRef·30; ln(q10)/10; tRef.
-        var scale: Double, rate: Double, tRef: Double
+        package var scale: Double, rate: Double, tRef: Double
     }
 
     public init(table: ParameterTable, options: ModelOptions) {
@@ -53,7 +36,7 @@ public struct PreparedClasses: Sendable {
         count = table.classes.count
         codes = table.classes.map(\.code)
         ecosystems = table.classes.map(\.ecosystem)
-        var rows = [Double](repeating: 0, count: (count + 1) * Self.stride)
+        var rows = [Double](repeating: 0, count: (count + 1) * ClassRow.stride)
         let span = ScalarReference.fparMax - ScalarReference.fparMin
         let alpha = ScalarReference.fparAlpha
         for (k, c) in table.classes.enumerated() {
@@ -61,7 +44,7 @@ public struct PreparedClasses: Sendable {
             let kNDVI = span / (c.ndviMax - c.ndviMin)
             let kSR = span / (sr(c.ndviMax) - sr(c.ndviMin))
             // SR(N) − SR(n0) = 2(N − n0)/((1 − N)(1 − n0)), so the SR term is (N − n0)·c2/(1 − N).
-            let values: [(Field, Double)] = [
+            let values: [(ClassRow.Field, Double)] = [
                 (.ndviMin, c.ndviMin), (.ndviMax, c.ndviMax),
                 (.fparC1, alpha * kNDVI), (.fparC2, (1 - alpha) * kSR * 2 / (1 - c.ndviMin)),
                 (.epsHalf, c.epsMax * ScalarReference.parShare),
@@ -71,13 +54,13 @@ public struct PreparedClasses: Sendable {
                 (.agbTable, c.cAbove / cf),
                 (.carbonTable, c.cAbove + c.cBelow + c.cSoil + c.cDead),
             ]
-            for (field, value) in values { rows[k * Self.stride + field.rawValue] = value }
+            for (field, value) in values { rows[k * ClassRow.stride + field.rawValue] = value }
         }
         // Sentinel row (index `count`): harmless finite values; its outputs are overwritten with NaN.
-        let s = count * Self.stride
-        rows[s + Field.ndviMax.rawValue] = 0.5
-        rows[s + Field.agbA.rawValue] = .nan
-        rows[s + Field.agbB.rawValue] = .nan
+        let s = count * ClassRow.stride
+        rows[s + ClassRow.Field.ndviMax.rawValue] = 0.5
+        rows[s + ClassRow.Field.agbA.rawValue] = .nan
+        rows[s + ClassRow.Field.agbB.rawValue] = .nan
         self.rows = rows
 
         switch options.rh {

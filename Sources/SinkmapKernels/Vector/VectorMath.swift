@@ -1,3 +1,14 @@
+// This file, CasaLanes.swift and CarbonKernels.swift are compiled twice: here, and (through
+// symbolic links) as the AVX-512 variant in SinkmapKernelsAVX512, which defines SINKMAP_AVX512
+// on x86-64 (the types they share, `TileInputs` and `PreparedClasses`, come from this module).
+#if SINKMAP_AVX512
+/// Vector types of the AVX-512 variant: 8 Double lanes = one 512-bit register.
+typealias DoubleV = SIMD8<Double>
+typealias FloatV = SIMD8<Float>
+typealias Int32V = SIMD8<Int32>
+typealias Int64V = SIMD8<Int64>
+typealias BitsV = SIMD8<UInt64>
+#else
 /// Vector types of the kernels: 4 Double lanes = one 256-bit AVX register on x86-64-v3 (two
 /// 128-bit NEON registers on aarch64). Inputs are Float planes, widened on load (`FloatV`);
 /// all arithmetic is Double; outputs are narrowed to Float on store.
@@ -6,6 +17,7 @@ typealias FloatV = SIMD4<Float>
 typealias Int32V = SIMD4<Int32>
 typealias Int64V = SIMD4<Int64>
 typealias BitsV = SIMD4<UInt64>
+#endif
 typealias MaskV = SIMDMask<Int64V>
 
 /// Fused multiply-add `a·b + c` where the target has FMA (compiled with `SINKMAP_FMA`,

@@ -1,0 +1,1 @@
+../SinkmapKernels/Vector/CasaLanes.swift
