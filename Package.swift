@@ -31,9 +31,12 @@ let package = Package(
         // Layer 2: the per-pixel science kernels; no GDAL.
         .target(name: "SinkmapKernels", exclude: ["KERNELS.md"], swiftSettings: kernelSettings),
         // Layer 2: the same carbon kernels (symbolic links to SinkmapKernels' Vector sources) in
-        // 8 Double lanes for CPUs with AVX-512, and the choice between the two at run time.
-        .target(name: "SinkmapKernelsAVX512", dependencies: ["CSinkmapSystem", "SinkmapKernels"],
-                swiftSettings: wideKernelSettings),
+        // 8 Double lanes for CPUs with AVX-512; nothing else, and called only through
+        // SinkmapKernelVariants, which is compiled for the baseline CPU and checks this one's.
+        .target(name: "SinkmapKernelsAVX512", dependencies: ["SinkmapKernels"], swiftSettings: wideKernelSettings),
+        // Layer 2: which build of the kernels runs (KernelVariant), chosen at run time.
+        .target(name: "SinkmapKernelVariants", dependencies: ["CSinkmapSystem", "SinkmapKernels", "SinkmapKernelsAVX512"],
+                swiftSettings: variantSettings),
         // Layer 2: statistics over plain values (trend tests); no GDAL.
         .target(name: "SinkmapStatistics"),
         // Layer 3: the scene file, its parsing and validation.
@@ -42,19 +45,20 @@ let package = Package(
         ]),
         // Layer 4: tiling scheduler, zonal accumulation, outputs.
         .target(name: "SinkmapEngine", dependencies: [
-            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapKernelsAVX512", "SinkmapScene",
+            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapKernelVariants", "SinkmapScene",
             "SinkmapStatistics", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Layer 5: the report of a run directory (HTML with maps, tables and charts; PDF via Chromium).
         .target(name: "SinkmapReport", dependencies: ["GDALKit", "SinkmapEngine"]),
         // Layer 6: the command line.
         .executableTarget(name: "sinkmap", dependencies: [
-            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapEngine", "SinkmapReport",
+            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapKernelVariants", "SinkmapScene",
+            "SinkmapEngine", "SinkmapReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks (release builds): kernel throughput; the I/O floor of a scene.
-        .executableTarget(name: "KernelBench", dependencies: ["SinkmapKernels", "SinkmapKernelsAVX512", "TestSupport"],
+        .executableTarget(name: "KernelBench", dependencies: ["SinkmapKernels", "SinkmapKernelVariants", "TestSupport"],
                           path: "Benchmarks/KernelBench"),
         .executableTarget(name: "IOFloorBench", dependencies: ["GDALKit", "SinkmapGrid", "SinkmapScene", "SinkmapEngine"], path: "Benchmarks/IOFloor"),
 
@@ -63,7 +67,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GDALKit"], path: "Tests/TestSupport"),
         .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapGridTests", dependencies: ["SinkmapGrid", "GDALKit", "TestSupport"]),
-        .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels", "SinkmapKernelsAVX512", "TestSupport"]),
+        .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels", "SinkmapKernelVariants", "TestSupport"]),
         .testTarget(name: "SinkmapStatisticsTests", dependencies: ["SinkmapStatistics", "TestSupport"]),
         .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapReportTests", dependencies: ["SinkmapReport", "SinkmapEngine", "GDALKit", "TestSupport"]),
@@ -93,6 +97,21 @@ var kernelSettings: [SwiftSetting] {
     return settings
 }
 
+/// Whether SinkmapKernelsAVX512 is built for AVX-512 (x86-64, unless SINKMAP_PORTABLE=1).
+var avx512Built: Bool {
+    #if arch(x86_64)
+    return Context.environment["SINKMAP_PORTABLE"] != "1"
+    #else
+    return false
+    #endif
+}
+
+/// SinkmapKernelVariants: compiled for the baseline CPU (it runs on every CPU before any kernel);
+/// `SINKMAP_AVX512_BUILT` where SinkmapKernelsAVX512 holds the AVX-512 build.
+var variantSettings: [SwiftSetting] {
+    avx512Built ? [.define("SINKMAP_AVX512_BUILT")] : []
+}
+
 /// The AVX-512 variant (SinkmapKernelsAVX512): the kernel settings with `-target-cpu
 /// skylake-avx512` (AVX-512 F/CD/BW/DQ/VL on top of x86-64-v3) and `SINKMAP_AVX512` on x86-64;
 /// elsewhere, or with SINKMAP_PORTABLE=1, a copy of the standard build that is never chosen.
@@ -102,10 +121,8 @@ var wideKernelSettings: [SwiftSetting] {
         .unsafeFlags(["-O"], .when(configuration: .debug)),
         .define("SINKMAP_KERNEL_COPY"),
     ]
-    #if arch(x86_64)
-    if Context.environment["SINKMAP_PORTABLE"] != "1" {
+    if avx512Built {
         settings += [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .define("SINKMAP_FMA"), .define("SINKMAP_AVX512")]
     }
-    #endif
     return settings
 }

@@ -13,7 +13,7 @@
 // One pixel-month = one pixel × one month of the 12 the model reads.
 import Dispatch
 import SinkmapKernels
-import SinkmapKernelsAVX512
+import SinkmapKernelVariants
 
 #if canImport(Glibc)
 import Glibc

@@ -3,6 +3,7 @@ import Foundation
 import CSinkmapSystem
 import GDALKit
 import SinkmapKernels
+import SinkmapKernelVariants
 import SinkmapEngine
 import SinkmapScene
 
@@ -60,15 +61,16 @@ func reportingErrors(_ body: () throws -> Void) throws {
 }
 
 /// The kernels of an x86-64 build use AVX2 and FMA (`-target-cpu haswell`): on a CPU without
-/// them the first kernel call would die with SIGILL. Refuse with one line instead.
+/// them the first kernel call would die with SIGILL. Refuse with one line instead; likewise a
+/// SINKMAP_KERNELS that cannot be honoured.
 func requireKernelCPU() throws {
-    guard KernelBuild.needsAVX2FMA, csinkmap_cpu_has_avx2_fma() == 0 else { return }
-    struct MissingCPUFeature: Error, CustomStringConvertible {
-        var description: String {
-            "this CPU lacks AVX2/FMA, which this build of sinkmap's kernels (\(KernelBuild.target)) needs; rebuild with SINKMAP_PORTABLE=1 swift build -c release"
-        }
+    struct KernelRefused: Error, CustomStringConvertible { var description: String }
+    if KernelBuild.needsAVX2FMA, csinkmap_cpu_has_avx2_fma() == 0 {
+        throw KernelRefused(description: "this CPU lacks AVX2/FMA, which this build of sinkmap's kernels (\(KernelBuild.target)) needs; rebuild with SINKMAP_PORTABLE=1 swift build -c release")
     }
-    throw MissingCPUFeature()
+    if let problem = KernelVariant.problem(asked: KernelVariant.asked, supported: KernelVariant.supported) {
+        throw KernelRefused(description: problem)
+    }
 }
 
 /// Runs `body`, turning an interruption (SIGINT/SIGTERM) into its one line and exit status:

@@ -36,6 +36,7 @@ import TestSupport
         s.run.commandLine = []
         s.run.startedUTC = ""
         s.run.finishedUTC = ""
+        s.run.kernels = nil   // the build of the kernels that ran: a run's, absent after a merge
         s.timingsSeconds = [:]
         s.shards = nil
         s.outputs = s.outputs.filter { $0.file != "onemap.gpkg" }

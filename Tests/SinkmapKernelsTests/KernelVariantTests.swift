@@ -1,6 +1,7 @@
+import Foundation
 import Testing
 @testable import SinkmapKernels
-import SinkmapKernelsAVX512
+import SinkmapKernelVariants
 
 /// The AVX-512 build of the carbon kernels (8 Double lanes, SinkmapKernelsAVX512) against the
 /// standard one (4 lanes): the same bits for every pixel, and the same agreement with the scalar
@@ -8,13 +9,13 @@ import SinkmapKernelsAVX512
 @Suite struct KernelVariantTests {
     static let wide = KernelVariant.supported
 
-    /// Every output of both builds: equal bit patterns (any NaN counts as equal to any NaN).
+    /// Every output of both builds: equal bit patterns, NaNs included (sign and payload).
     static func differences(_ a: TileFixture.Outputs, _ b: TileFixture.Outputs) -> [String] {
         var found: [String] = []
         let planes = [("npp", a.npp, b.npp), ("rh", a.rh, b.rh), ("nep", a.nep, b.nep), ("agb", a.agb, b.agb),
                       ("carbon", a.carbon, b.carbon)]
         for (name, x, y) in planes {
-            for i in x.indices where !(x[i].isNaN && y[i].isNaN) && x[i].bitPattern != y[i].bitPattern {
+            for i in x.indices where x[i].bitPattern != y[i].bitPattern {
                 found.append("\(name)[\(i)]: \(x[i]) vs \(y[i])")
             }
         }
@@ -74,16 +75,34 @@ import SinkmapKernelsAVX512
     }
 
     /// SINKMAP_KERNELS=standard forces the standard build; nothing can force AVX-512 onto a CPU
-    /// without it; unset, the AVX-512 build runs where supported.
+    /// without it (the command line refuses); unset or auto, the AVX-512 build runs where supported.
     @Test func choice() {
         #expect(KernelVariant.choose(asked: nil, supported: true) == .avx512)
+        #expect(KernelVariant.choose(asked: "auto", supported: true) == .avx512)
         #expect(KernelVariant.choose(asked: nil, supported: false) == .standard)
         #expect(KernelVariant.choose(asked: "standard", supported: true) == .standard)
-        #expect(KernelVariant.choose(asked: "avx512", supported: false) == .standard)
         #expect(KernelVariant.choose(asked: "avx512", supported: true) == .avx512)
+        for asked in [nil, "", "auto", "standard", "avx512"] {
+            #expect(KernelVariant.problem(asked: asked, supported: true) == nil)
+        }
+        #expect(KernelVariant.problem(asked: "standard", supported: false) == nil)
+        #expect(KernelVariant.problem(asked: "avx512", supported: false)?.hasPrefix("SINKMAP_KERNELS=avx512, but this") == true)
+        #expect(KernelVariant.problem(asked: "avx2", supported: true) == "SINKMAP_KERNELS must be auto, standard or avx512 (got 'avx2')")
+        #expect(KernelVariant.problem(asked: "Standard", supported: true) != nil)
         #expect(KernelVariant.standard.width == 4)
+        #expect(KernelVariant.avx512.width == 8)
         #if arch(x86_64)
-        if KernelVariant.built { #expect(KernelVariant.avx512.width == 8) }
+        #expect(KernelVariant.supported == (KernelVariant.built && KernelVariantTests.cpuReportsAVX512()))
         #endif
+    }
+
+    /// Whether /proc/cpuinfo lists every AVX-512 feature the check asks for (an independent
+    /// reading of the CPU's features; Linux only).
+    static func cpuReportsAVX512() -> Bool {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let flags = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+        let have = Set(flags.split(separator: " ").map(String.init))
+        return ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma", "bmi1", "bmi2", "abm",
+                "popcnt", "movbe", "f16c"].allSatisfy(have.contains)
     }
 }

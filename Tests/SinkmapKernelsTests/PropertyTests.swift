@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import SinkmapKernels
-import SinkmapKernelsAVX512
+import SinkmapKernelVariants
 
 /// SIMD kernel against the scalar reference over many fixed-seed random pixels.
 @Suite struct PropertyTests {

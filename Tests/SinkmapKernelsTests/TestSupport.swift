@@ -1,7 +1,7 @@
 import Foundation
 import TestSupport
 @testable import SinkmapKernels
-import SinkmapKernelsAVX512
+import SinkmapKernelVariants
 
 /// SplitMix64: a small fixed-seed generator so every run tests the same pixels.
 typealias SplitMix64 = SeededGenerator

@@ -1,16 +1,12 @@
 import GDALKit
 
-/// Exact statistics of band 1 of a raster over every valid pixel at full resolution (the STAC
+/// Exact statistics of one band of a raster over every valid pixel at full resolution (the STAC
 /// raster extension's `statistics`). Read in strips of rows; nodata and NaN are left out.
 public struct BandStatistics: Sendable, Equatable {
     public var minimum, maximum, mean, stddev: Double
     /// Valid pixels, per cent of all.
     public var validPercent: Double
     public var validCount: Int
-
-    public static func compute(path: String) throws -> BandStatistics {
-        try compute(try Dataset(path: path), band: 1)
-    }
 
     /// Of band `band` of `ds`, read in full-width strips top to bottom: the same figures
     /// from any lossless copy of the band (a COG or the run's uncompressed intermediate).

@@ -1,7 +1,6 @@
 import Foundation
 import GDALKit
 import SinkmapKernels
-import SinkmapKernelsAVX512
 import SinkmapScene
 
 /// `summary.json`: scene totals, pixels left out and why, inputs with checksums,
@@ -154,7 +153,8 @@ public struct Summary: Codable, Sendable, Equatable {
         /// ISO 8601, UTC.
         public var startedUTC, finishedUTC: String
         /// The build of the carbon kernels that ran (`KernelVariant`: "avx512 (8 Double lanes)" or
-        /// "standard (4 Double lanes)"; the same bits either way).
+        /// "standard (4 Double lanes)"; the same bits either way); absent after a merge, which runs
+        /// no kernels.
         public var kernels: String?
         enum CodingKeys: String, CodingKey {
             case threads, tileSize = "tile_size", tiles, commandLine = "command_line", startedUTC = "started_utc"
@@ -162,7 +162,7 @@ public struct Summary: Codable, Sendable, Equatable {
         }
 
         public init(threads: Int, tileSize: Int, tiles: Int, commandLine: [String], started: Date, finished: Date,
-                    kernels: String? = KernelVariant.current.description) {
+                    kernels: String?) {
             self.kernels = kernels
             self.threads = threads
             self.tileSize = tileSize

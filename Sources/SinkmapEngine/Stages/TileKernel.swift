@@ -1,6 +1,6 @@
 import GDALKit
 import SinkmapKernels
-import SinkmapKernelsAVX512
+import SinkmapKernelVariants
 import SinkmapScene
 
 /// Output nodata value declared on every output raster.

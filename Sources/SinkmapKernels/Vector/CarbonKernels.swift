@@ -13,7 +13,7 @@ public enum CarbonKernels {
 
     /// Computes annual NPP, Rh, NEP (gC m⁻² yr⁻¹), AGB (Mg ha⁻¹) and total carbon stock
     /// (Mg C ha⁻¹) for every pixel of the tile. Allocates nothing on the heap (stack scratches:
-    /// 12 vectors of ln T_m, and ~0.8 KB for the last, partial step); single-threaded: run tiles
+    /// 12 vectors of ln T_m, and ~0.8 KB (4 lanes) or ~1.6 KB (8 lanes) for the last, partial step); single-threaded: run tiles
     /// in parallel from outside.
     ///
     /// Nodata rule (SPEC §3), NaN = nodata in inputs and outputs:
