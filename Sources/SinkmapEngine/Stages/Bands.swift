@@ -18,24 +18,55 @@ enum Bands {
     static let maxInputMagnitude: Float = 1e30
 
     /// In place: non-finite or implausibly large values become NaN; returns how many did.
+    /// Eight values at a time: a chunk with none is passed over after one vector test.
     static func invalidToNaN(_ p: UnsafeMutablePointer<Float>, count: Int) -> Int64 {
         var n: Int64 = 0
-        for i in 0..<count {
+        @inline(__always) func scalar(_ i: Int) {
             let v = p[i]
             if !v.isNaN && !(abs(v) <= maxInputMagnitude) { p[i] = .nan; n += 1 }
         }
+        let limit = SIMD8<Float>(repeating: maxInputMagnitude)
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+            // |v| > limit, ±∞ included; false for NaN, as in the scalar test.
+            if any((v .> limit) .| (v .< -limit)) { for j in i..<(i + 8) { scalar(j) } }
+            i += 8
+        }
+        while i < count { scalar(i); i += 1 }
         return n
     }
 
-    /// The first valid value outside [lo, hi], if any.
+    /// The first valid value outside [lo, hi], if any (eight values at a time).
     static func firstOutside(_ p: UnsafePointer<Float>, count: Int, _ lo: Float, _ hi: Float) -> Float? {
-        for i in 0..<count where p[i] < lo || p[i] > hi { return p[i] }
+        let low = SIMD8<Float>(repeating: lo), high = SIMD8<Float>(repeating: hi)
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+            if any((v .< low) .| (v .> high)) { break }
+            i += 8
+        }
+        for j in i..<count where p[j] < lo || p[j] > hi { return p[j] }
         return nil
     }
 
-    /// The first valid value that is not a whole number, if any.
+    /// 2²³: every Float of at least this magnitude is a whole number, and below it
+    /// (a + 2²³) − 2²³ rounds a ≥ 0 to a whole number (no libm `round`, vectorizable).
+    static let wholeFrom: Float = 8_388_608
+
+    /// The first valid value that is not a whole number, if any (eight values at a time).
     static func firstFractional(_ p: UnsafePointer<Float>, count: Int) -> Float? {
-        for i in 0..<count where !p[i].isNaN && p[i] != p[i].rounded() { return p[i] }
+        let big = SIMD8<Float>(repeating: wholeFrom)
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+            let a = v.replacing(with: -v, where: v .< 0)
+            // Whole (or NaN, which the comparisons leave out): a ≥ 2²³ or rounding a changes nothing.
+            let fractional = (a .< big) .& (((a + big) - big) .!= a)
+            if any(fractional) { break }
+            i += 8
+        }
+        for j in i..<count where !p[j].isNaN && p[j] != p[j].rounded() { return p[j] }
         return nil
     }
 
