@@ -5,15 +5,11 @@ import SinkmapScene
 /// What makes a run's outputs drop into GIS and catalogues: a QGIS style (`NAME.qml`) beside
 /// each COG, with the colour ramp the report uses, and the STAC Item `stac.json`.
 enum CatalogueOutputs {
-    /// Writes `NAME.qml` for each raster; returns the file names written.
-    static func writeStyles(out: OutputDirectory) throws -> [String] {
-        var written: [String] = []
-        for name in Engine.rasterNames {
-            let style = try LayerStyle.read(layer: name, path: out.file("\(name).tif"))
-            try OutputDirectory.write(style.qml(), to: out.file("\(name).qml"))
-            written.append("\(name).qml")
-        }
-        return written
+    /// Writes the QGIS style of layer `name` (from its written COG `tif`) to `qml`; returns its file name.
+    static func writeStyle(_ name: String, of tif: String, to qml: String) throws -> String {
+        let style = try LayerStyle.read(layer: name, path: tif)
+        try OutputDirectory.write(style.qml(), to: qml)
+        return (qml as NSString).lastPathComponent
     }
 
     /// Writes `stac.json` describing the rasters (with `statistics`, one per raster) and `others`.

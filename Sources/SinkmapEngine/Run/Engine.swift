@@ -143,12 +143,29 @@ public enum Engine {
         let progress = context.progress
         @Sendable func step(_ done: Int) { progress.update(done: done, total: steps, label: "outputs", unit: "steps") }
         step(0)
+        // The tables need only the partials: with more than one thread they are written beside
+        // the COGs, whose last one leaves a core free, else after them.
+        let sums = partials.sums
+        nonisolated(unsafe) let tablesOut = out   // only `file(_:)` is used there: a path fixed at init
+        @Sendable func writeTables() throws -> (rolled: [[[ZoneTotals]]], accounting: [String]) {
+            let rolled = ZonalTable.rollUp(sums, hierarchy: scene.zones)
+            let rows = ZonalTable.rows(rolled: rolled, hierarchy: scene.zones, layout: sums.layout, hasRedline: scene.redlinePath != nil)
+            try OutputDirectory.write(ZonalTable.csv(rows), to: tablesOut.file("zonal.csv"))
+            try OneMapWriter.write(scene, rolled: rolled, rows: rows, to: tablesOut.file("onemap.gpkg"))
+            return (rolled, try AccountingOutputs.write(sums, rolled: rolled, scene: scene, out: tablesOut))
+        }
+        let tablesJob = context.threads > 1 ? BackgroundJob(writeTables) : nil
+        // Its thread writes into the staging folder with GDAL: never leave it running behind an error.
+        defer { _ = try? tablesJob?.wait() }
+
         // Two COGs at a time, each from its own read-only handle (GDAL builds a COG's overviews
-        // on one thread; the second fills the other core), compression on every thread.
+        // on one thread; the second fills the other core), compression on every thread. The
+        // worker that wrote a COG then computes what only needs that COG: its STAC statistics,
+        // its QGIS style and its checksum.
         let layersPath = layers.path, threads = context.threads, compression = context.compression
-        let paths = rasterNames.map { out.file("\($0).tif") }
+        let paths = rasterNames.map { out.file("\($0).tif") }, stylePaths = rasterNames.map { out.file("\($0).qml") }
         let next = IndexCounter(), written = IndexCounter()
-        let results = BackgroundResults<BandStatistics>(count: paths.count)
+        let results = BackgroundResults<RasterWritten>(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: min(2, threads)) { _ in
             do {
                 let source = try Dataset(path: layersPath)
@@ -158,7 +175,9 @@ public enum Engine {
                         try COG.write(from: source, band: i + 1, to: paths[i], threads: threads, compression: compression)
                         // The STAC statistics, from the uncompressed band the COG was copied from
                         // (the same values; decoding the COG again cost ~0.4 s CPU a run).
-                        return try BandStatistics.compute(source, band: i + 1)
+                        return RasterWritten(statistics: try BandStatistics.compute(source, band: i + 1),
+                                             style: try CatalogueOutputs.writeStyle(rasterNames[i], of: paths[i], to: stylePaths[i]),
+                                             checksums: [try Checksums.sha256(path: paths[i]), try Checksums.sha256(path: stylePaths[i])])
                     }
                     results.set(i, r)
                     if case .success = r { step(written.next() + 1) }
@@ -169,19 +188,14 @@ public enum Engine {
         }
         // Slots left unset after a failure stopped the other thread count as that failure.
         while let i = next.take(below: paths.count) { results.set(i, .failure(CancellationError())) }
-        let statistics = try results.values()
+        let rasters = try results.values()
         try Interruption.check()
         rastersWritten()
-        let styles = try CatalogueOutputs.writeStyles(out: out)
+        let styles = rasters.map(\.style)
         timings.append(("write_cogs", clock.lap()))
 
-        let sums = partials.sums
-        let rolled = ZonalTable.rollUp(sums, hierarchy: scene.zones)
-        let rows = ZonalTable.rows(rolled: rolled, hierarchy: scene.zones, layout: sums.layout, hasRedline: scene.redlinePath != nil)
-        try OutputDirectory.write(ZonalTable.csv(rows), to: out.file("zonal.csv"))
-        try OneMapWriter.write(scene, rolled: rolled, rows: rows, to: out.file("onemap.gpkg"))
-        let accounting = try AccountingOutputs.write(sums, rolled: rolled, scene: scene, out: out)
-        let stac = try CatalogueOutputs.writeStac(scene: scene, out: out, statistics: statistics,
+        let (rolled, accounting) = try tablesJob?.wait() ?? writeTables()
+        let stac = try CatalogueOutputs.writeStac(scene: scene, out: out, statistics: rasters.map(\.statistics),
                                                   others: ["zonal.csv", "onemap.gpkg"] + accounting + ["summary.json"],
                                                   softwareVersion: context.softwareVersion)
         timings.append(("write_tables", clock.lap()))
@@ -194,10 +208,13 @@ public enum Engine {
         let warnings = scene.warnings + Warnings.of(sums.leftOut, rolled: rolled, hierarchy: scene.zones) + Scenario.warnings(sums, table: scene.table)
         let report = RunReport(outDir: out.final, total: total, leftOut: sums.leftOut, tiles: plan.tiles.count,
                                tileSize: plan.tileSize, timings: timings, warnings: warnings)
-        // Checksums of every output written so far (all but the summary itself).
+        // Checksums of every output written so far (all but the summary itself); the COGs' and
+        // their styles' were taken by the workers that wrote them.
+        let known = Dictionary(uniqueKeysWithValues: zip(rasterNames.map { "\($0).tif" } + styles,
+                                                         rasters.map { $0.checksums[0] } + rasters.map { $0.checksums[1] }))
         var outputs: [Summary.OutputFile] = []
         for name in rasterNames.map({ "\($0).tif" }) + styles + ["zonal.csv", "onemap.gpkg"] + accounting + [stac] {
-            let sum = try Checksums.sha256(path: out.file(name))
+            let sum = try known[name] ?? Checksums.sha256(path: out.file(name))
             outputs.append(Summary.OutputFile(file: name, bytes: sum.bytes, sha256: sum.hex))
         }
         let run = Summary.RunInfo(threads: context.threads, tileSize: plan.tileSize, tiles: plan.tiles.count,
@@ -212,4 +229,12 @@ public enum Engine {
         try Interruption.check()
         return report
     }
+}
+
+/// What a worker computed from one COG it wrote: its STAC statistics, its style's file name,
+/// and the checksums of the COG and the style.
+struct RasterWritten {
+    var statistics: BandStatistics
+    var style: String
+    var checksums: [(hex: String, bytes: Int64)]
 }
