@@ -28,6 +28,25 @@ public struct ZoneRasters: Sendable {
         out.gridWidth = scene.grid.width
         let rows = scene.scene.zones.coverage == .exact ? rows : nil
         out.rowOffset = rows?.lowerBound ?? 0
+        // The red line's raster on its own thread beside the zones' (independent files; joined
+        // before returning, also behind an error).
+        var redline: BackgroundJob<ZoneCoverage.Partial>?
+        if let shapes = scene.redlineShapes, let path = scene.redlinePath {
+            let redFile = directory + "/.redline.tif"
+            out.redlinePath = redFile
+            let coverage = scene.scene.zones.coverage, grid = scene.grid
+            redline = BackgroundJob {
+                switch coverage {
+                case .exact:
+                    return try ZoneCoverage.make(shapes.onGrid, items: [Int](repeating: 0, count: shapes.onGrid.count),
+                                                 grid: grid, path: path, into: redFile, rows: rows)
+                case .centre:
+                    try burn(shapes.onGrid, path: path, into: redFile, grid: grid, type: .uint32) { _ in 1 }
+                    return ZoneCoverage.Partial()
+                }
+            }
+        }
+        defer { _ = try? redline?.wait() }
         switch scene.scene.zones.coverage {
         case .exact:
             out.zonePartial = try ZoneCoverage.make(scene.zoneShapes.onGrid, items: finest, grid: scene.grid,
@@ -37,17 +56,7 @@ public struct ZoneRasters: Sendable {
                 Double(finest[$0] + 1)
             }
         }
-        if let shapes = scene.redlineShapes, let path = scene.redlinePath {
-            let redFile = directory + "/.redline.tif"
-            out.redlinePath = redFile
-            switch scene.scene.zones.coverage {
-            case .exact:
-                out.redlinePartial = try ZoneCoverage.make(shapes.onGrid, items: [Int](repeating: 0, count: shapes.onGrid.count),
-                                                           grid: scene.grid, path: path, into: redFile, rows: rows)
-            case .centre:
-                try burn(shapes.onGrid, path: path, into: redFile, grid: scene.grid, type: .uint32) { _ in 1 }
-            }
-        }
+        if let redline { out.redlinePartial = try redline.wait() }
         return out
     }
 
