@@ -143,16 +143,17 @@ public enum Engine {
         let progress = context.progress
         @Sendable func step(_ done: Int) { progress.update(done: done, total: steps, label: "outputs", unit: "steps") }
         step(0)
-        // The tables need only the partials: with more than one thread they are written beside
-        // the COGs, whose last one leaves a core free, else after them.
+        // The one-map tables need only the partials: with more than one thread they are written
+        // beside the COGs, whose last one leaves a core free, else after them. (The accounting
+        // tables follow the COGs: `estimates.csv` reads agb.tif.)
         let sums = partials.sums
-        nonisolated(unsafe) let tablesOut = out   // only `file(_:)` is used there: a path fixed at init
-        @Sendable func writeTables() throws -> (rolled: [[[ZoneTotals]]], accounting: [String]) {
+        let zonalPath = out.file("zonal.csv"), oneMapPath = out.file("onemap.gpkg")
+        @Sendable func writeTables() throws -> [[[ZoneTotals]]] {
             let rolled = ZonalTable.rollUp(sums, hierarchy: scene.zones)
             let rows = ZonalTable.rows(rolled: rolled, hierarchy: scene.zones, layout: sums.layout, hasRedline: scene.redlinePath != nil)
-            try OutputDirectory.write(ZonalTable.csv(rows), to: tablesOut.file("zonal.csv"))
-            try OneMapWriter.write(scene, rolled: rolled, rows: rows, to: tablesOut.file("onemap.gpkg"))
-            return (rolled, try AccountingOutputs.write(sums, rolled: rolled, scene: scene, out: tablesOut))
+            try OutputDirectory.write(ZonalTable.csv(rows), to: zonalPath)
+            try OneMapWriter.write(scene, rolled: rolled, rows: rows, to: oneMapPath)
+            return rolled
         }
         let tablesJob = context.threads > 1 ? BackgroundJob(writeTables) : nil
         // Its thread writes into the staging folder with GDAL: never leave it running behind an error.
@@ -194,7 +195,8 @@ public enum Engine {
         let styles = rasters.map(\.style)
         timings.append(("write_cogs", clock.lap()))
 
-        let (rolled, accounting) = try tablesJob?.wait() ?? writeTables()
+        let rolled = try tablesJob?.wait() ?? writeTables()
+        let accounting = try AccountingOutputs.write(sums, rolled: rolled, scene: scene, out: out)
         let stac = try CatalogueOutputs.writeStac(scene: scene, out: out, statistics: rasters.map(\.statistics),
                                                   others: ["zonal.csv", "onemap.gpkg"] + accounting + ["summary.json"],
                                                   softwareVersion: context.softwareVersion)
