@@ -2,22 +2,20 @@
 // symbolic links) as the AVX-512 variant in SinkmapKernelsAVX512, which defines SINKMAP_AVX512
 // on x86-64 (the types they share, `TileInputs` and `PreparedClasses`, come from this module).
 #if SINKMAP_AVX512
-/// Vector types of the AVX-512 variant: 8 Double lanes = one 512-bit register.
-typealias DoubleV = SIMD8<Double>
-typealias FloatV = SIMD8<Float>
-typealias Int32V = SIMD8<Int32>
-typealias Int64V = SIMD8<Int64>
-typealias BitsV = SIMD8<UInt64>
+/// The AVX-512 variant's lanes: 8 Doubles = one 512-bit register.
+typealias Lanes<Scalar: SIMDScalar> = SIMD8<Scalar>
 #else
-/// Vector types of the kernels: 4 Double lanes = one 256-bit AVX register on x86-64-v3 (two
-/// 128-bit NEON registers on aarch64). Inputs are Float planes, widened on load (`FloatV`);
-/// all arithmetic is Double; outputs are narrowed to Float on store.
-typealias DoubleV = SIMD4<Double>
-typealias FloatV = SIMD4<Float>
-typealias Int32V = SIMD4<Int32>
-typealias Int64V = SIMD4<Int64>
-typealias BitsV = SIMD4<UInt64>
+/// The kernels' lanes: 4 Doubles = one 256-bit AVX register on x86-64-v3 (two 128-bit NEON
+/// registers on aarch64).
+typealias Lanes<Scalar: SIMDScalar> = SIMD4<Scalar>
 #endif
+/// Vector types of the kernels. Inputs are Float planes, widened on load (`FloatV`); all
+/// arithmetic is Double; outputs are narrowed to Float on store.
+typealias DoubleV = Lanes<Double>
+typealias FloatV = Lanes<Float>
+typealias Int32V = Lanes<Int32>
+typealias Int64V = Lanes<Int64>
+typealias BitsV = Lanes<UInt64>
 typealias MaskV = SIMDMask<Int64V>
 
 /// Fused multiply-add `a·b + c` where the target has FMA (compiled with `SINKMAP_FMA`,
