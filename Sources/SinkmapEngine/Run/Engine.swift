@@ -178,7 +178,7 @@ public enum Engine {
                         // (the same values; decoding the COG again cost ~0.4 s CPU a run).
                         return RasterWritten(statistics: try BandStatistics.compute(source, band: i + 1),
                                              style: try CatalogueOutputs.writeStyle(rasterNames[i], of: paths[i], to: stylePaths[i]),
-                                             checksums: [try Checksums.sha256(path: paths[i]), try Checksums.sha256(path: stylePaths[i])])
+                                             cog: try Checksums.sha256(path: paths[i]), qml: try Checksums.sha256(path: stylePaths[i]))
                     }
                     results.set(i, r)
                     if case .success = r { step(written.next() + 1) }
@@ -192,7 +192,6 @@ public enum Engine {
         let rasters = try results.values()
         try Interruption.check()
         rastersWritten()
-        let styles = rasters.map(\.style)
         timings.append(("write_cogs", clock.lap()))
 
         let rolled = try tablesJob?.wait() ?? writeTables()
@@ -212,11 +211,10 @@ public enum Engine {
                                tileSize: plan.tileSize, timings: timings, warnings: warnings)
         // Checksums of every output written so far (all but the summary itself); the COGs' and
         // their styles' were taken by the workers that wrote them.
-        let known = Dictionary(uniqueKeysWithValues: zip(rasterNames.map { "\($0).tif" } + styles,
-                                                         rasters.map { $0.checksums[0] } + rasters.map { $0.checksums[1] }))
-        var outputs: [Summary.OutputFile] = []
-        for name in rasterNames.map({ "\($0).tif" }) + styles + ["zonal.csv", "onemap.gpkg"] + accounting + [stac] {
-            let sum = try known[name] ?? Checksums.sha256(path: out.file(name))
+        var outputs = zip(rasterNames, rasters).map { Summary.OutputFile(file: "\($0).tif", bytes: $1.cog.bytes, sha256: $1.cog.hex) }
+            + rasters.map { Summary.OutputFile(file: $0.style, bytes: $0.qml.bytes, sha256: $0.qml.hex) }
+        for name in ["zonal.csv", "onemap.gpkg"] + accounting + [stac] {
+            let sum = try Checksums.sha256(path: out.file(name))
             outputs.append(Summary.OutputFile(file: name, bytes: sum.bytes, sha256: sum.hex))
         }
         let run = Summary.RunInfo(threads: context.threads, tileSize: plan.tileSize, tiles: plan.tiles.count,
@@ -238,5 +236,5 @@ public enum Engine {
 struct RasterWritten {
     var statistics: BandStatistics
     var style: String
-    var checksums: [(hex: String, bytes: Int64)]
+    var cog, qml: (hex: String, bytes: Int64)
 }

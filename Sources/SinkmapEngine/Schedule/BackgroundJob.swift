@@ -1,7 +1,8 @@
 import Foundation
 
-/// Work started on its own thread now and awaited later (input checksums beside the tiles,
-/// a composite's checksums). `wait` returns the result or rethrows its error.
+/// Work started on its own thread now and awaited later (input checksums beside the tiles, the
+/// one-map tables beside the COGs, the red line's zone raster beside the zones'). `wait` returns
+/// the result or rethrows its error.
 final class BackgroundJob<T>: @unchecked Sendable {
     private var result: Result<T, Error>?
     private let done = DispatchSemaphore(value: 0)
