@@ -8,9 +8,12 @@ let package = Package(
         .executable(name: "sinkmap", targets: ["sinkmap"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Exact versions, so that every build resolves the same code (Package.resolved is not
+        // committed: the package mirrors on the build machines carry their own commit ids).
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
     ],
     targets: [
         // Layer 0: the GDAL C API, found through pkg-config.
@@ -37,30 +40,50 @@ let package = Package(
         // Layer 2: which build of the kernels runs (KernelVariant), chosen at run time.
         .target(name: "SinkmapKernelVariants", dependencies: ["CSinkmapSystem", "SinkmapKernels", "SinkmapKernelsAVX512"],
                 swiftSettings: variantSettings),
-        // Layer 2: statistics over plain values (trend tests); no GDAL.
-        .target(name: "SinkmapStatistics"),
+        // Layer 1: statistics over plain values (trend tests, random draws, Student's t); no GDAL.
+        .target(name: "SinkmapStatistics", swiftSettings: optimisedInDebug),
+        // Layer 2: the worker pool, tiling, progress and interruption of any job over tiles.
+        .target(name: "SinkmapSchedule", dependencies: ["GDALKit"]),
         // Layer 3: the scene file, its parsing and validation.
         .target(name: "SinkmapScene", dependencies: [
             "GDALKit", "SinkmapGrid", "SinkmapKernels", .product(name: "Yams", package: "Yams"),
         ]),
-        // Layer 4: tiling scheduler, zonal accumulation, outputs.
+        // Layer 4: the accounting quantities (slot layout, fixed point, exact per-zone sums,
+        // roll-ups, uncertainty, scenario, valuation, compensation); no GDAL calls.
+        .target(name: "SinkmapAccounting", dependencies: ["SinkmapKernels", "SinkmapScene", "SinkmapStatistics"],
+                swiftSettings: optimisedInDebug),
+        // Layer 4: the zones on the grid: exact coverage fractions, zone rasters, pixel areas.
+        .target(name: "SinkmapZones", dependencies: ["GDALKit", "SinkmapScene", "SinkmapSchedule", "SinkmapAccounting"], swiftSettings: optimisedInDebug),
+        // Layer 5: the files of a run or series directory that the report and the ledger read
+        // (summary.json, zonal.csv, run id, styles, STAC, series tables, checksums).
+        .target(name: "SinkmapArchive", dependencies: [
+            "CSinkmapSystem", "GDALKit", "SinkmapKernels", "SinkmapScene", "SinkmapStatistics", "SinkmapAccounting",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Layer 6: a run: plan, tile stages, shards, the output writers.
         .target(name: "SinkmapEngine", dependencies: [
             "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapKernelVariants", "SinkmapScene",
-            "SinkmapStatistics", .product(name: "Crypto", package: "swift-crypto"),
-        ]),
-        // Layer 5: the report of a run directory (HTML with maps, tables and charts; PDF via Chromium).
-        .target(name: "SinkmapReport", dependencies: ["GDALKit", "SinkmapEngine"]),
-        // Layer 6: the command line.
+            "SinkmapStatistics", "SinkmapSchedule", "SinkmapAccounting", "SinkmapZones", "SinkmapArchive",
+        ], swiftSettings: optimisedInDebug),
+        // Layer 7: the workflows over runs and rasters: series, ledger, calibrate, composite, zonal.
+        .target(name: "SinkmapWorkflows", dependencies: [
+            "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapStatistics", "SinkmapSchedule",
+            "SinkmapAccounting", "SinkmapZones", "SinkmapArchive", "SinkmapEngine",
+        ], swiftSettings: optimisedInDebug),
+        // Layer 8: the report of a run or series directory (HTML with maps, tables and charts;
+        // PDF via Chromium); reads the archive, not the engine.
+        .target(name: "SinkmapReport", dependencies: ["GDALKit", "SinkmapKernels", "SinkmapAccounting", "SinkmapArchive"]),
+        // Layer 9: the command line.
         .executableTarget(name: "sinkmap", dependencies: [
             "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapKernelVariants", "SinkmapScene",
-            "SinkmapEngine", "SinkmapReport",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SinkmapSchedule", "SinkmapAccounting", "SinkmapZones", "SinkmapArchive", "SinkmapEngine", "SinkmapWorkflows",
+            "SinkmapReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks (release builds): kernel throughput; the I/O floor of a scene.
         .executableTarget(name: "KernelBench", dependencies: ["SinkmapKernels", "SinkmapKernelVariants", "TestSupport"],
                           path: "Benchmarks/KernelBench"),
-        .executableTarget(name: "IOFloorBench", dependencies: ["GDALKit", "SinkmapGrid", "SinkmapScene", "SinkmapEngine"], path: "Benchmarks/IOFloor"),
+        .executableTarget(name: "IOFloorBench", dependencies: ["GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapAccounting", "SinkmapArchive", "SinkmapEngine"], path: "Benchmarks/IOFloor"),
 
         // Tests: a support library that builds small rasters and polygon files, then one
         // test target per layer; the engine tests include the end-to-end runs.
@@ -74,6 +97,10 @@ let package = Package(
         .testTarget(name: "SinkmapEngineTests", dependencies: ["SinkmapEngine", "SinkmapScene", "GDALKit", "SinkmapKernels", "SinkmapStatistics", "TestSupport"]),
     ]
 )
+
+/// `-O` in debug builds too, for targets with per-pixel or per-value loops that the tests run
+/// over whole scenes.
+let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 /// How the kernels target the CPU (SinkmapKernels only; see DESIGN.md, "CPU targeting"):
 /// - `-Xcc -fno-math-errno`: lets `SIMD.squareRoot()` lower to one vector sqrt instead of a

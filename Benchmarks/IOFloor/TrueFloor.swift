@@ -7,7 +7,10 @@
 import Dispatch
 import Foundation
 import GDALKit
+import SinkmapAccounting
+import SinkmapArchive
 import SinkmapEngine
+import SinkmapKernels
 import SinkmapGrid
 import SinkmapScene
 
@@ -83,7 +86,7 @@ func trueFloor(scene: PreparedScene, plan: RunPlan, sink: TileSink, workers: Int
                     (planes + filled * n).update(from: planes, count: n)
                     filled += 1
                 }
-                RasterValues.nanToNodata(planes, count: 5 * n, nodata: outputNodata)
+                RasterValues.nanToNodata(planes, count: 5 * n, nodata: OutputLayers.nodata)
                 try sink.write(planes, window: w)
             } catch {
                 lock.lock(); if failure == nil { failure = error }; lock.unlock()

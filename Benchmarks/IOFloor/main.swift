@@ -11,7 +11,10 @@
 import Dispatch
 import Foundation
 import GDALKit
+import SinkmapAccounting
+import SinkmapArchive
 import SinkmapEngine
+import SinkmapKernels
 import SinkmapScene
 
 func fail(_ message: String) -> Never {
@@ -66,7 +69,7 @@ do {
                 let sources = [reader.ndvi + 6 * n, reader.temperature + 6 * n, reader.precipitation + 6 * n,
                                reader.radiation + 6 * n, reader.landcover]
                 for (b, s) in sources.enumerated() { (planes + b * n).update(from: s, count: n) }
-                RasterValues.nanToNodata(planes, count: 5 * n, nodata: outputNodata)
+                RasterValues.nanToNodata(planes, count: 5 * n, nodata: OutputLayers.nodata)
                 try sink.write(planes, window: w)
             } catch {
                 lock.lock(); if failure == nil { failure = error }; lock.unlock()
@@ -76,7 +79,7 @@ do {
     }
     if let failure { throw failure }
     let layers = try sink.finish()
-    for (i, name) in Engine.rasterNames.enumerated() {
+    for (i, name) in OutputLayers.names.enumerated() {
         try COG.write(from: layers, band: i + 1, to: out.file("\(name).tif"), threads: workers)
     }
     try? FileManager.default.removeItem(atPath: sink.path)

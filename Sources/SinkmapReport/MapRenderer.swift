@@ -1,6 +1,6 @@
 import Foundation
 import GDALKit
-import SinkmapEngine
+import SinkmapArchive
 
 /// The maps of the report: a layer of a COG read through its overviews (GDAL serves the
 /// reduced read from the overview nearest the asked size), coloured with the layer's

@@ -1,5 +1,6 @@
 import Foundation
-import SinkmapEngine
+import SinkmapArchive
+import SinkmapAccounting
 
 /// The HTML report of a run directory: one self-contained page (styles, script, maps and
 /// charts inline; no URL of any kind), with an atlas page per unit of the second level that

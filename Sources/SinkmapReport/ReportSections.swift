@@ -1,5 +1,5 @@
 import Foundation
-import SinkmapEngine
+import SinkmapAccounting
 
 /// The results, maps, charts, data quality, suggestions, extra tables and atlas of the report.
 extension ReportBuilder {

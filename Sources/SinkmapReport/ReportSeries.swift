@@ -1,5 +1,6 @@
 import Foundation
-import SinkmapEngine
+import SinkmapAccounting
+import SinkmapArchive
 
 /// The sections of a series directory's report: the scene totals per year, the trend per unit
 /// (Theil–Sen slope and Mann–Kendall test, as `trend.csv` states them), a chart per unit of its

@@ -1,6 +1,6 @@
 import Foundation
 import GDALKit
-import SinkmapEngine
+import SinkmapArchive
 
 /// A CSV file as text fields (RFC 4180 quoting), header first.
 public struct CSVTable: Sendable {

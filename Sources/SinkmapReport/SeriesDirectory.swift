@@ -1,5 +1,5 @@
 import Foundation
-import SinkmapEngine
+import SinkmapArchive
 
 /// What the report reads from a series directory (`sinkmap series`): its `summary.json`, the
 /// per-unit tables `series.csv` and `trend.csv` exactly as the series wrote them, and the run

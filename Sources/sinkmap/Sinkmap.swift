@@ -1,11 +1,13 @@
 import ArgumentParser
-import Foundation
 import CSinkmapSystem
+import Foundation
 import GDALKit
-import SinkmapKernels
-import SinkmapKernelVariants
 import SinkmapEngine
+import SinkmapKernelVariants
+import SinkmapKernels
 import SinkmapScene
+import SinkmapAccounting
+import SinkmapSchedule
 
 @main
 struct Sinkmap: ParsableCommand {

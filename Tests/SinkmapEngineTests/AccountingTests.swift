@@ -98,7 +98,7 @@ import TestSupport
         let (demo, scene) = try Self.scene(sd: { "\($0.epsMax * 0.1),0,0,0,0," }, rhSD: 0, draws: draws)
         defer { withExtendedLifetime(demo) {} }
         let dir = TempDir("accounting-run")
-        _ = try SceneRunner.run(scene, options: RunOptions(outDir: dir.file("out"), threads: 2), progress: Progress(style: .quiet))
+        _ = try SceneRunner.run(scene, options: RunOptions(outDir: dir.file("out"), threads: 2), progress: ProgressMeter(style: .quiet))
         let text = try String(contentsOfFile: dir.file("out/uncertainty.csv"), encoding: .utf8)
         // The run's class sums, recomputed as partials (same plan, every tile).
         let plan = try RunPlan(scene, tileSize: nil)

@@ -21,7 +21,7 @@ import TestSupport
         demo.sceneText += "scenario: {landcover: alt.tif, name: test-2030}\n"
         let scene = try SceneValidator.prepare(try SceneParser.load(path: demo.scenePath))
         let out = demo.dir.file("out")
-        _ = try SceneRunner.run(scene, options: RunOptions(outDir: out, threads: 2, tileSize: 128), progress: Progress(style: .quiet))
+        _ = try SceneRunner.run(scene, options: RunOptions(outDir: out, threads: 2, tileSize: 128), progress: ProgressMeter(style: .quiet))
         return (demo, scene, out)
     }
 

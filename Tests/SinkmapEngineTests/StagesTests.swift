@@ -19,7 +19,7 @@ import TestSupport
         let dir = TempDir("stages")
         // The whole run.
         _ = try SceneRunner.run(scene, options: RunOptions(outDir: dir.file("whole"), threads: 2, tileSize: 128),
-                                progress: Progress(style: .quiet))
+                                progress: ProgressMeter(style: .quiet))
 
         // The same plan computed as two shards (odd and even tiles), merged in reverse order.
         let plan = try RunPlan(scene, tileSize: 128)

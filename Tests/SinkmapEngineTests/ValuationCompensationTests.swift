@@ -37,7 +37,7 @@ import TestSupport
         """
         let scene = try SceneValidator.prepare(try SceneParser.load(path: demo.scenePath))
         let out = demo.dir.file("out")
-        _ = try SceneRunner.run(scene, options: RunOptions(outDir: out, threads: 2), progress: Progress(style: .quiet))
+        _ = try SceneRunner.run(scene, options: RunOptions(outDir: out, threads: 2), progress: ProgressMeter(style: .quiet))
         func table(_ name: String) throws -> [[String: String]] {
             let lines = try String(contentsOfFile: out + "/" + name, encoding: .utf8).split(separator: "\n").map(String.init)
             let header = lines[0].split(separator: ",").map(String.init)

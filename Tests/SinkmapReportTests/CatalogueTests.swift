@@ -54,7 +54,7 @@ import TestSupport
         for (i, name) in Self.layers.enumerated() {
             let a = try #require(assets[name])
             #expect(a["href"] as? String == "./\(name).tif")
-            #expect(a["unit"] as? String == TileKernel.outputBands[[ "npp", "rh", "nep", "agb", "carbon"].firstIndex(of: name)!].unit)
+            #expect(a["unit"] as? String == OutputLayers.bands[[ "npp", "rh", "nep", "agb", "carbon"].firstIndex(of: name)!].unit)
             #expect(a["nodata"] as? Double == -9999 && a["data_type"] as? String == "float32")
             #expect(a["gsd"] as? Double == abs(t.pixelWidth))  // the demo's grid is UTM, in metres
             try FileManager.default.copyItem(atPath: fx.out + "/\(name).tif", toPath: dir.file("\(name).tif"))

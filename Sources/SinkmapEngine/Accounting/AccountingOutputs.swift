@@ -1,4 +1,7 @@
+import Foundation
 import SinkmapScene
+import SinkmapAccounting
+import SinkmapArchive
 
 /// The accounting tables a scene asks for beyond the one map: `uncertainty.csv`,
 /// `valuation.csv`, `compensation.csv`, `scenario/`, `estimates.csv`. Returns the files written.
@@ -26,7 +29,11 @@ enum AccountingOutputs {
             files.append("estimates.csv")
         }
         if sums.scenario != nil {
-            files += try Scenario.write(sums, baseRolled: rolled, scene: scene, out: out)
+            try FileManager.default.createDirectory(atPath: out.file("scenario"), withIntermediateDirectories: true)
+            for (file, text) in Scenario.tables(sums, baseRolled: rolled, scene: scene) {
+                try OutputDirectory.write(text, to: out.file(file))
+                files.append(file)
+            }
         }
         return files
     }

@@ -22,9 +22,9 @@ public enum AGBImputation {
             case .failure(let why): bad[why, default: []].append(p.id)
             }
         }
-        let parts = BadPlot.allCases.compactMap { r in bad[r].map { "\($0.count) \(r.rawValue) (\(Calibration.ids($0)))" } }
+        let parts = BadPlot.allCases.compactMap { r in bad[r].map { "\($0.count) \(r.rawValue) (\(PlotSource.ids($0)))" } }
         if !parts.isEmpty || x.isEmpty {
-            throw Calibration.Refusal(message: "plots: \(scene.plotsPath ?? ""): the kNN reference plots must have every predictor: "
+            throw PlotSource.Refusal(message: "plots: \(scene.plotsPath ?? ""): the kNN reference plots must have every predictor: "
                                       + (parts.isEmpty ? "there are none" : parts.joined(separator: "; ")))
         }
         return NearestNeighbours(predictors: x, agb: y, k: k)

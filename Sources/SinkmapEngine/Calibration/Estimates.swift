@@ -1,6 +1,9 @@
 import Foundation
 import GDALKit
 import SinkmapScene
+import SinkmapArchive
+import SinkmapZones
+import SinkmapAccounting
 
 /// `estimates.csv` of a run whose scene has a `plots` block: per unit of every level, the map's
 /// AGB total corrected by the plots' residuals (`DifferenceEstimate`), with its design-based
@@ -17,16 +20,16 @@ public enum Estimates {
         let source = PlotSource(path: path, layer: spec.layer, agbField: spec.agb, idField: spec.id, radius: spec.radius)
         let plots: [FieldPlot]
         do { plots = try source.read(grid: scene.grid) } catch let r as PlotSource.Refusal {
-            throw Calibration.Refusal(message: "plots: " + r.message)
+            throw PlotSource.Refusal(message: "plots: " + r.message)
         }
         let reader = PredictorReader(scene: scene)
         let badAGB = plots.filter { !($0.agb.map { $0 >= 0 } ?? false) }.map(\.id)
         let outside = plots.filter { reader.cells(of: $0).isEmpty }.map(\.id)
         var parts: [String] = []
-        if !outside.isEmpty { parts.append("\(outside.count) \(BadPlot.outsideGrid.rawValue) (\(Calibration.ids(outside)))") }
-        if !badAGB.isEmpty { parts.append("\(badAGB.count) \(BadPlot.badAGB.rawValue) (\(Calibration.ids(badAGB)))") }
+        if !outside.isEmpty { parts.append("\(outside.count) \(BadPlot.outsideGrid.rawValue) (\(PlotSource.ids(outside)))") }
+        if !badAGB.isEmpty { parts.append("\(badAGB.count) \(BadPlot.badAGB.rawValue) (\(PlotSource.ids(badAGB)))") }
         if !parts.isEmpty {
-            throw Calibration.Refusal(message: "plots: \(path): \(parts.joined(separator: "; ")); remove or fix them")
+            throw PlotSource.Refusal(message: "plots: \(path): \(parts.joined(separator: "; ")); remove or fix them")
         }
         return plots
     }

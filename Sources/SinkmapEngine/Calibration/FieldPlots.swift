@@ -100,5 +100,12 @@ public struct PlotSource: Sendable {
     public struct Refusal: Error, CustomStringConvertible {
         public var message: String
         public var description: String { message }
+        public init(message: String) { self.message = message }
+    }
+
+    /// "id X" or "ids X, Y": at most ten ids, then how many more.
+    public static func ids(_ ids: [String]) -> String {
+        (ids.count == 1 ? "id " : "ids ")
+            + (ids.count <= 10 ? ids.joined(separator: ", ") : ids.prefix(10).joined(separator: ", ") + " and \(ids.count - 10) more")
     }
 }

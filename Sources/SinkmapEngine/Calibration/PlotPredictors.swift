@@ -2,6 +2,7 @@ import Foundation
 import GDALKit
 import SinkmapGrid
 import SinkmapScene
+import SinkmapZones
 
 /// What the scene says about one plot's footprint on its grid.
 public struct PlotPredictors: Sendable, Equatable {

@@ -1,6 +1,8 @@
 import Foundation
 import GDALKit
 import SinkmapScene
+import SinkmapArchive
+import SinkmapKernels
 
 /// What makes a run's outputs drop into GIS and catalogues: a QGIS style (`NAME.qml`) beside
 /// each COG, with the colour ramp the report uses, and the STAC Item `stac.json`.
@@ -16,8 +18,8 @@ enum CatalogueOutputs {
     static func writeStac(scene: PreparedScene, out: OutputDirectory, statistics: [BandStatistics], others: [String],
                           softwareVersion: String) throws -> String {
         var rasters: [(name: String, title: String, unit: String, stats: BandStatistics)] = []
-        for (i, name) in Engine.rasterNames.enumerated() {
-            let band = TileKernel.outputBands[i]
+        for (i, name) in OutputLayers.names.enumerated() {
+            let band = OutputLayers.bands[i]
             rasters.append((name, band.description, band.unit, statistics[i]))
         }
         let item = try StacItem.make(scene: scene, rasters: rasters, others: others, softwareVersion: softwareVersion)

@@ -1,6 +1,8 @@
 import Foundation
 import GDALKit
 import SinkmapScene
+import SinkmapAccounting
+import SinkmapArchive
 
 /// `onemap.gpkg`: one polygon layer per zone level, carrying each unit's totals
 /// (ecosystem = all, red line = all) and its `level`; and the attribute table
@@ -20,13 +22,6 @@ public enum OneMapWriter {
                 ("lc_missing_ha", .real(Quantity.area.value(lcMissingArea))), ("npp_tc", flux(t.nppTonnes)), ("rh_tc", flux(t.rhTonnes)), ("nep_tc", flux(t.nepTonnes)),
                 ("carbon_tc", .real(t.carbonTonnes)), ("nep_tco2e", flux(Quantity.co2e(t.nepTonnes))),
                 ("carbon_tco2e", .real(Quantity.co2e(t.carbonTonnes)))]
-    }
-
-    /// The area without valid land cover among a unit's parts (both sides of the red line).
-    static func lcMissing(_ parts: [ZoneTotals]) -> Int128 {
-        let layout = SlotLayout(units: 1)
-        return parts[layout.partIndex(ecosystem: layout.lcMissing, inRedline: false)].area
-            + parts[layout.partIndex(ecosystem: layout.lcMissing, inRedline: true)].area
     }
 
     /// GDAL stamps the time of writing into a GeoPackage (gpkg_contents.last_change). With
@@ -83,7 +78,7 @@ public enum OneMapWriter {
                     try out.add([
                         ("level", .string(level.name)), ("unit_id", .string(unit.id)), ("unit_name", .string(unit.name)),
                         ("parent_id", .string(unit.parentID)),
-                    ] + figures(t, lcMissingArea: lcMissing(rolled[li][ui])), geometry: geometry)
+                    ] + figures(t, lcMissingArea: ZoneTotals.lcMissingArea(rolled[li][ui])), geometry: geometry)
                 }
             }
         }

@@ -1,5 +1,7 @@
 import Foundation
 import SinkmapScene
+import SinkmapArchive
+import SinkmapSchedule
 
 /// SHA-256 of the inputs, in their order, on a background thread (`BackgroundJob`) while the
 /// tiles run.

@@ -2,6 +2,10 @@ import Foundation
 import GDALKit
 import SinkmapKernelVariants
 import SinkmapScene
+import SinkmapAccounting
+import SinkmapArchive
+import SinkmapKernels
+import SinkmapSchedule
 
 /// The run's two public steps. `computePartials` reads, computes and accumulates any set
 /// of tiles of a plan (in parallel, each worker with its own stages: `TileReader` →
@@ -9,11 +13,9 @@ import SinkmapScene
 /// `TileSink`); `finalize` turns the partials of all tiles into every output. A whole run
 /// is the two in a row; a shard is the first over a range of tiles.
 public enum Engine {
-    public static let rasterNames = TileKernel.outputNames
-
     /// Computes the tiles `tiles` (indices into `plan.tiles`) on `threads` workers.
     public static func computePartials(_ plan: RunPlan, tiles: [Int], workspace: RunWorkspace, threads requested: Int,
-                                       progress: Progress = Progress(style: .quiet)) throws -> RunPartials {
+                                       progress: ProgressMeter = ProgressMeter(style: .quiet)) throws -> RunPartials {
         precondition(tiles.allSatisfy { plan.tiles.indices.contains($0) }, "tile index outside the plan")
         let scene = plan.scene
         let lookup = CodeLookup(table: scene.table)
@@ -74,7 +76,7 @@ public enum Engine {
         public var timings: [(String, Double)]
         public var commandLine: [String]
         public var started: Date
-        public var progress: Progress
+        public var progress: ProgressMeter
         /// How the COGs are compressed (`--compress`).
         public var compression: COGCompression
         /// The shards a merge finalizes (summary.json's `shards`); nil for a whole run.
@@ -82,7 +84,7 @@ public enum Engine {
 
         public init(threads: Int, softwareVersion: String, checksums: @escaping () throws -> [Summary.Input] = { [] },
                     timings: [(String, Double)] = [], commandLine: [String] = CommandLine.arguments, started: Date = Date(),
-                    progress: Progress = Progress(style: .quiet), compression: COGCompression = .default,
+                    progress: ProgressMeter = ProgressMeter(style: .quiet), compression: COGCompression = .default,
                     shards: [Summary.ShardInfo]? = nil) {
             self.compression = compression
             self.threads = threads
@@ -107,7 +109,7 @@ public enum Engine {
             throw RunPartials.Mismatch(description: "tile \(missing) of the outputs was not written into this workspace; finalize where the tiles were computed")
         }
         try refuseEmpty(partials.sums, scene: plan.scene)
-        try workspace.sink.describe(bands: TileKernel.outputBands, metadata: outputMetadata(plan.scene, version: context.softwareVersion))
+        try workspace.sink.describe(bands: OutputLayers.bands, metadata: outputMetadata(plan.scene, version: context.softwareVersion))
         let layers = try workspace.sink.finish()
         return try writeOutputs(partials, plan: plan, layers: layers, out: out, context: context,
                                 rastersWritten: { workspace.removeIntermediates() })
@@ -139,7 +141,7 @@ public enum Engine {
         var clock = Stopwatch()
         var timings = context.timings
         // Outputs: 5 COGs, the tables, the checksums and summary (a third of a run).
-        let steps = rasterNames.count + 2
+        let steps = OutputLayers.names.count + 2
         let progress = context.progress
         @Sendable func step(_ done: Int) { progress.update(done: done, total: steps, label: "outputs", unit: "steps") }
         step(0)
@@ -164,7 +166,7 @@ public enum Engine {
         // worker that wrote a COG then computes what only needs that COG: its STAC statistics,
         // its QGIS style and its checksum.
         let layersPath = layers.path, threads = context.threads, compression = context.compression
-        let paths = rasterNames.map { out.file("\($0).tif") }, stylePaths = rasterNames.map { out.file("\($0).qml") }
+        let paths = OutputLayers.names.map { out.file("\($0).tif") }, stylePaths = OutputLayers.names.map { out.file("\($0).qml") }
         let next = IndexCounter(), written = IndexCounter()
         let results = BackgroundResults<RasterWritten>(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: min(2, threads)) { _ in
@@ -177,7 +179,7 @@ public enum Engine {
                         // The STAC statistics, from the uncompressed band the COG was copied from
                         // (the same values; decoding the COG again cost ~0.4 s CPU a run).
                         return RasterWritten(statistics: try BandStatistics.compute(source, band: i + 1),
-                                             style: try CatalogueOutputs.writeStyle(rasterNames[i], of: paths[i], to: stylePaths[i]),
+                                             style: try CatalogueOutputs.writeStyle(OutputLayers.names[i], of: paths[i], to: stylePaths[i]),
                                              cog: try Checksums.sha256(path: paths[i]), qml: try Checksums.sha256(path: stylePaths[i]))
                     }
                     results.set(i, r)
@@ -200,7 +202,7 @@ public enum Engine {
                                                   others: ["zonal.csv", "onemap.gpkg"] + accounting + ["summary.json"],
                                                   softwareVersion: context.softwareVersion)
         timings.append(("write_tables", clock.lap()))
-        step(rasterNames.count + 1)
+        step(OutputLayers.names.count + 1)
 
         let total = ZonalTable.sceneTotal(rolled)
         let inputs = try context.checksums()
@@ -211,7 +213,7 @@ public enum Engine {
                                tileSize: plan.tileSize, timings: timings, warnings: warnings)
         // Checksums of every output written so far (all but the summary itself); the COGs' and
         // their styles' were taken by the workers that wrote them.
-        var outputs = zip(rasterNames, rasters).map { Summary.OutputFile(file: "\($0).tif", bytes: $1.cog.bytes, sha256: $1.cog.hex) }
+        var outputs = zip(OutputLayers.names, rasters).map { Summary.OutputFile(file: "\($0).tif", bytes: $1.cog.bytes, sha256: $1.cog.hex) }
             + rasters.map { Summary.OutputFile(file: $0.style, bytes: $0.qml.bytes, sha256: $0.qml.hex) }
         for name in ["zonal.csv", "onemap.gpkg"] + accounting + [stac] {
             let sum = try Checksums.sha256(path: out.file(name))
@@ -220,7 +222,7 @@ public enum Engine {
         let run = Summary.RunInfo(threads: context.threads, tileSize: plan.tileSize, tiles: plan.tiles.count,
                                   commandLine: context.commandLine, started: context.started, finished: Date(),
                                   kernels: context.shards == nil ? KernelVariant.current.description : nil)
-        let lcMissing = rolled[0].map(OneMapWriter.lcMissing).reduce(0, +)
+        let lcMissing = rolled[0].map(ZoneTotals.lcMissingArea).reduce(0, +)
         let summary = Summary(scene: scene, total: total, lcMissingArea: lcMissing, leftOut: sums.leftOut, run: run, inputs: inputs, outputs: outputs,
                               timings: Dictionary(uniqueKeysWithValues: timings), warnings: warnings,
                               version: context.softwareVersion, shards: context.shards)

@@ -1,4 +1,5 @@
 import GDALKit
+import SinkmapAccounting
 
 /// The exact result of computing some tiles of a run: the zonal partial sums and the
 /// tiles they cover. Partials of disjoint tile sets of one plan merge into the partials of

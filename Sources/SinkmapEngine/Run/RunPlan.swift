@@ -3,6 +3,9 @@ import GDALKit
 import SinkmapGrid
 import SinkmapKernels
 import SinkmapScene
+import SinkmapAccounting
+import SinkmapSchedule
+import SinkmapZones
 
 /// What a run of a scene is cut into, fixed before any pixel is read: the tiles (a pure
 /// function of the grid and the tile size), the slot layout of the totals and the true

@@ -1,5 +1,6 @@
 import Foundation
 import GDALKit
+import SinkmapZones
 
 /// The intermediate files of a run, in a directory (the output's staging folder): the
 /// zones and red line burnt onto the grid once, and the sink the tiles' outputs go to.

@@ -1,6 +1,9 @@
 import Foundation
 import GDALKit
 import SinkmapScene
+import SinkmapAccounting
+import SinkmapArchive
+import SinkmapSchedule
 
 /// How `run` is carried out.
 public struct RunOptions: Sendable {
@@ -48,7 +51,7 @@ public struct RunReport: Sendable {
 /// (`Engine.computePartials`), the outputs written (`Engine.finalize`), and the directory
 /// renamed into place when complete.
 public enum SceneRunner {
-    public static func run(_ scene: PreparedScene, options: RunOptions, progress: Progress) throws -> RunReport {
+    public static func run(_ scene: PreparedScene, options: RunOptions, progress: ProgressMeter) throws -> RunReport {
         GDAL.initialize()
         GDAL.limitCache(megabytes: 64)  // memory stays bounded by tiles in flight
         _ = try Estimates.plots(scene)  // bad plots are refused before anything is written
@@ -72,7 +75,7 @@ public enum SceneRunner {
         }
     }
 
-    static func runStaged(_ scene: PreparedScene, options: RunOptions, progress: Progress, out: OutputDirectory) throws -> RunReport {
+    static func runStaged(_ scene: PreparedScene, options: RunOptions, progress: ProgressMeter, out: OutputDirectory) throws -> RunReport {
         let started = Date()
         var clock = Stopwatch()
         // Input checksums run beside the tiles.

@@ -3,6 +3,7 @@ import Foundation
 import GDALKit
 import SinkmapKernels
 import SinkmapScene
+import SinkmapArchive
 
 /// `shard.json` in a shard's directory: what the shard computed (its exact partials), of
 /// which scene and plan, by which software, and where its raster piece is. `merge` puts

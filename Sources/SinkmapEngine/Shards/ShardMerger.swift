@@ -1,12 +1,15 @@
 import Foundation
 import GDALKit
 import SinkmapScene
+import SinkmapArchive
+import SinkmapKernels
+import SinkmapSchedule
 
 /// `sinkmap merge SHARDDIR... --out DIR`: checks that the shards belong together, adds their
 /// exact partials, assembles their raster pieces through a VRT and finalizes exactly as a
 /// whole run does, so the outputs are the same bytes (summary.json adds the shard list).
 public enum ShardMerger {
-    public static func merge(_ directories: [String], options: RunOptions, progress: Progress) throws -> RunReport {
+    public static func merge(_ directories: [String], options: RunOptions, progress: ProgressMeter) throws -> RunReport {
         let started = Date()
         var clock = Stopwatch()
         let dirs = directories.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
@@ -45,7 +48,7 @@ public enum ShardMerger {
                 }
             }
             let vrtPath = out.file(".layers.vrt")
-            let vrt = MosaicVRT(grid: scene.grid, bands: TileKernel.outputBands, nodata: Double(outputNodata),
+            let vrt = MosaicVRT(grid: scene.grid, bands: OutputLayers.bands, nodata: Double(OutputLayers.nodata),
                                 metadata: Engine.outputMetadata(scene, version: options.softwareVersion), pieces: pieces,
                                 sourceBlockSize: TileSink.blockSize)
             try Engine.refuseEmpty(partials.sums, scene: scene)

@@ -1,12 +1,14 @@
 import Foundation
 import GDALKit
 import SinkmapScene
+import SinkmapArchive
+import SinkmapSchedule
 
 /// `sinkmap run SCENE --shard K/N --out SHARDDIR`: the K-th range of tiles computed as in a
 /// run, the shard's rows of the five output bands written to `layers.tif` and its exact
 /// partials to `shard.json`. The directory is staged and renamed into place like a run's.
 public enum ShardRunner {
-    public static func run(_ scene: PreparedScene, shard: ShardSpec, options: RunOptions, progress: Progress) throws -> ShardManifest {
+    public static func run(_ scene: PreparedScene, shard: ShardSpec, options: RunOptions, progress: ProgressMeter) throws -> ShardManifest {
         GDAL.initialize()
         GDAL.limitCache(megabytes: 64)
         let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite,
@@ -21,7 +23,7 @@ public enum ShardRunner {
         }
     }
 
-    static func runStaged(_ scene: PreparedScene, shard: ShardSpec, options: RunOptions, progress: Progress,
+    static func runStaged(_ scene: PreparedScene, shard: ShardSpec, options: RunOptions, progress: ProgressMeter,
                           out: OutputDirectory) throws -> ShardManifest {
         var clock = Stopwatch()
         let plan = try RunPlan(scene, tileSize: options.tileSize)

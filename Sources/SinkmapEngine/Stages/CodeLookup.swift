@@ -1,4 +1,5 @@
 import SinkmapKernels
+import SinkmapAccounting
 
 /// Stage 2 of a tile: land-cover code → class index of the parameter table, through a
 /// dense table for codes 0..<65536 (a dictionary beyond).

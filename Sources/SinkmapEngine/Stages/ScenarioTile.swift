@@ -2,6 +2,7 @@ import GDALKit
 import SinkmapGrid
 import SinkmapKernels
 import SinkmapScene
+import SinkmapAccounting
 
 /// Stage 4b of a tile, when the scene has a scenario: the alternative land cover over the
 /// tile, classified like the base, and the planes the scenario's sums are built from. A pixel

@@ -1,6 +1,8 @@
 import GDALKit
 import SinkmapKernels
 import SinkmapScene
+import SinkmapAccounting
+import SinkmapZones
 
 /// Stage 4 of a tile: the kernel's outputs added into the exact zonal partials, each
 /// pixel keyed by its finest unit (from the burnt zone raster), its ecosystem and the red

@@ -1,10 +1,8 @@
 import GDALKit
-import SinkmapKernels
 import SinkmapKernelVariants
+import SinkmapKernels
 import SinkmapScene
-
-/// Output nodata value declared on every output raster.
-public let outputNodata: Float = -9999
+import SinkmapAccounting
 
 /// Stage 3 of a tile: the land-cover codes classified and the science kernels run over the
 /// planes a `TileReader` holds, into five output planes (npp, rh, nep, agb, carbon; NaN
@@ -21,17 +19,6 @@ public final class TileKernel {
     public let classIndex: UnsafeMutablePointer<Int32>
     /// npp, rh, nep, agb, carbon: 5 consecutive planes of the tile's pixel count.
     public let outputs: UnsafeMutablePointer<Float>
-
-    public static let outputNames = ["npp", "rh", "nep", "agb", "carbon"]
-
-    /// Each output band's description and unit (UCUM-like text, as GDAL shows it).
-    public static let outputBands: [(description: String, unit: String)] = [
-        ("NPP: annual net primary production (CASA)", "gC m-2 yr-1"),
-        ("Rh: annual heterotrophic respiration", "gC m-2 yr-1"),
-        ("NEP: net ecosystem production, NPP - Rh (positive = sink)", "gC m-2 yr-1"),
-        ("AGB: aboveground biomass", "Mg ha-1"),
-        ("Carbon stock: above + below ground, soil and dead organic matter", "Mg C ha-1"),
-    ]
 
     /// kNN imputation of AGB (`models: {agb: knn}`); nil for the allometry.
     let imputation: PixelImputation?
@@ -103,6 +90,6 @@ public final class TileKernel {
 
     /// NaN replaced by the output nodata value, ready for the sink.
     public func finishOutputs(count n: Int) {
-        RasterValues.nanToNodata(outputs, count: 5 * n, nodata: outputNodata)
+        RasterValues.nanToNodata(outputs, count: 5 * n, nodata: OutputLayers.nodata)
     }
 }

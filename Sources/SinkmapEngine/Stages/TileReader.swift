@@ -1,6 +1,7 @@
 import GDALKit
 import SinkmapGrid
 import SinkmapScene
+import SinkmapAccounting
 
 /// Stage 1 of a tile: every input of the scene over a window of the grid, as physical
 /// Float32 planes (NaN = nodata). One per worker thread: it opens its own GDAL handles

@@ -1,5 +1,6 @@
 import Foundation
 import GDALKit
+import SinkmapKernels
 
 /// Stage 5 of a tile: the five output planes written into the run's intermediate raster
 /// (uncompressed, 5 bands, 256-pixel blocks; compressed later into COGs in parallel).
@@ -19,7 +20,7 @@ public final class TileSink: @unchecked Sendable {
         self.path = path
         let area = area ?? grid.window
         self.area = area
-        writer = try RasterWriter(path: path, grid: grid.cropped(to: area), bands: 5, nodata: Double(outputNodata),
+        writer = try RasterWriter(path: path, grid: grid.cropped(to: area), bands: 5, nodata: Double(OutputLayers.nodata),
                                   blockSize: TileSink.blockSize, compress: "NONE")
     }
 

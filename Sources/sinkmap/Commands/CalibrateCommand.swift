@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import SinkmapEngine
 import SinkmapScene
+import SinkmapArchive
+import SinkmapWorkflows
 
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import SinkmapEngine
 import SinkmapKernels
+import SinkmapSchedule
+import SinkmapWorkflows
 
 struct CompositeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,7 +64,7 @@ struct CompositeCommand: ParsableCommand {
                 try CompositeRunner.run(CompositeOptions(
                     inputs: inputs, year: year ?? 0, outDir: out, like: like, gridScene: gridScene,
                     method: CompositeMethod(rawValue: method) ?? .maxNDVI, sensor: SensorChoice(rawValue: sensor) ?? .auto,
-                    threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version), progress: Progress.automatic(quiet: quiet))
+                    threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version), progress: ProgressMeter.automatic(quiet: quiet))
             }
             let used = Set(report.months.flatMap { $0.acquisitions.map(\.id) }).count
             print("Outputs in \(out): ndvi.tif clear.tif composite.json")

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import GDALKit
 import SinkmapEngine
+import SinkmapArchive
+import SinkmapAccounting
 
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SinkmapEngine
+import SinkmapWorkflows
 
 struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GDALKit
 import SinkmapEngine
+import SinkmapSchedule
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,7 +37,7 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             Interruption.install()
-            let progress = Progress.automatic(quiet: quiet)
+            let progress = ProgressMeter.automatic(quiet: quiet)
             let report = try interruptible(out: out) {
                 try ShardMerger.merge(shards, options: RunOptions(
                     outDir: out, threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version,

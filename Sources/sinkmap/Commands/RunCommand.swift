@@ -3,6 +3,7 @@ import Foundation
 import GDALKit
 import SinkmapEngine
 import SinkmapScene
+import SinkmapSchedule
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,7 +59,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             Interruption.install()  // SIGINT/SIGTERM: stop at the next tile, leave nothing behind
-            let progress = Progress.automatic(quiet: quiet)
+            let progress = ProgressMeter.automatic(quiet: quiet)
             let spec = try shard.map { try ShardSpec.parse($0, environment: ProcessInfo.processInfo.environment) }
             let parsed = try SceneParser.load(path: scene)
             let prepared = try SceneValidator.prepare(parsed)
@@ -84,7 +85,7 @@ struct RunCommand: ParsableCommand {
 
 extension RunCommand {
     /// `--shard K/N`: the shard's tiles into a shard directory.
-    func runShard(_ prepared: PreparedScene, spec: ShardSpec, progress: SinkmapEngine.Progress) throws {
+    func runShard(_ prepared: PreparedScene, spec: ShardSpec, progress: ProgressMeter) throws {
         let m = try interruptible(out: out) {
             try ShardRunner.run(prepared, shard: spec, options: RunOptions(
                 outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,

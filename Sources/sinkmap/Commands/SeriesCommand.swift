@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import SinkmapEngine
 import SinkmapScene
+import SinkmapSchedule
+import SinkmapWorkflows
 
 struct SeriesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,7 +40,7 @@ struct SeriesCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             Interruption.install()
-            let progress = Progress.automatic(quiet: quiet)
+            let progress = ProgressMeter.automatic(quiet: quiet)
             let file = try SeriesFile.load(path: series)
             let cache = ZoneLayerCache()
             let prepared = try SeriesRunner.prepare(file, cache: cache)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SinkmapEngine
 import SinkmapScene
+import SinkmapArchive
 
 struct SlurmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,8 @@ import Foundation
 import GDALKit
 import SinkmapEngine
 import SinkmapScene
+import SinkmapArchive
+import SinkmapWorkflows
 
 struct ZonalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
