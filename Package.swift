@@ -85,16 +85,33 @@ let package = Package(
                           path: "Benchmarks/KernelBench"),
         .executableTarget(name: "IOFloorBench", dependencies: ["GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapAccounting", "SinkmapArchive", "SinkmapEngine"], path: "Benchmarks/IOFloor"),
 
-        // Tests: a support library that builds small rasters and polygon files, then one
-        // test target per layer; the engine tests include the end-to-end runs.
+        // Tests: a support library that builds small rasters, scenes and polygon files; one unit
+        // test target per source target (no executable, no daemon, no network; GDAL's own tools
+        // as references only); the repository's shape; then the end-to-end tests (the command
+        // line, the bad-input table, Slurm, PostGIS, Chromium, exactextract, scipy).
         .target(name: "TestSupport", dependencies: ["GDALKit"], path: "Tests/TestSupport"),
         .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapGridTests", dependencies: ["SinkmapGrid", "GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels", "SinkmapKernelVariants", "TestSupport"]),
         .testTarget(name: "SinkmapStatisticsTests", dependencies: ["SinkmapStatistics", "TestSupport"]),
         .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit", "TestSupport"]),
-        .testTarget(name: "SinkmapReportTests", dependencies: ["SinkmapReport", "SinkmapEngine", "GDALKit", "TestSupport"]),
-        .testTarget(name: "SinkmapEngineTests", dependencies: ["SinkmapEngine", "SinkmapScene", "GDALKit", "SinkmapKernels", "SinkmapStatistics", "TestSupport"]),
+        .testTarget(name: "SinkmapZonesTests", dependencies: ["SinkmapZones", "SinkmapAccounting", "GDALKit", "TestSupport"]),
+        .testTarget(name: "SinkmapArchiveTests", dependencies: [
+            "SinkmapArchive", "SinkmapAccounting", "SinkmapScene", "SinkmapKernels", "GDALKit", "TestSupport",
+        ]),
+        .testTarget(name: "SinkmapEngineTests", dependencies: [
+            "SinkmapEngine", "SinkmapArchive", "SinkmapAccounting", "SinkmapZones", "SinkmapSchedule", "SinkmapScene",
+            "SinkmapKernels", "SinkmapStatistics", "GDALKit", "TestSupport",
+        ]),
+        .testTarget(name: "SinkmapWorkflowsTests", dependencies: [
+            "SinkmapWorkflows", "SinkmapEngine", "SinkmapArchive", "SinkmapAccounting", "SinkmapScene", "SinkmapKernels",
+            "SinkmapStatistics", "GDALKit", "TestSupport",
+        ]),
+        .testTarget(name: "RepositoryTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "SinkmapReport", "SinkmapWorkflows", "SinkmapEngine", "SinkmapArchive", "SinkmapAccounting", "SinkmapZones",
+            "SinkmapSchedule", "SinkmapScene", "SinkmapKernels", "SinkmapStatistics", "SinkmapGrid", "GDALKit", "TestSupport",
+        ]),
     ]
 )
 

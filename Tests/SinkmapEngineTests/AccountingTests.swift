@@ -5,6 +5,8 @@ import SinkmapKernels
 import SinkmapScene
 import Testing
 import TestSupport
+import SinkmapAccounting
+import SinkmapSchedule
 
 /// Issue 15: uncertainty from one pass against a brute-force recomputation, the analytic sd
 /// of NPP, valuation by hand, compensation exact to the cent.

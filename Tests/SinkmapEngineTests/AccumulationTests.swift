@@ -3,6 +3,9 @@ import GDALKit
 import SinkmapEngine
 import Testing
 import TestSupport
+import SinkmapAccounting
+import SinkmapSchedule
+import SinkmapZones
 
 @Suite struct FixedPointTests {
     @Test func decimalTextIsExact() {

@@ -5,6 +5,8 @@ import SinkmapKernels
 import SinkmapScene
 import Testing
 import TestSupport
+import SinkmapAccounting
+import SinkmapSchedule
 
 /// Issue 15, scenarios: an unchanged land cover changes nothing; a known conversion changes the
 /// stock by exactly what the table's pools say.

@@ -5,6 +5,8 @@ import SinkmapKernels
 import SinkmapScene
 import Testing
 import TestSupport
+import SinkmapAccounting
+import SinkmapZones
 
 /// The accounting schema: slot layout, quantities and their units, the accumulator's
 /// sums against a direct computation, partials that merge and travel as JSON.

@@ -4,6 +4,9 @@ import SinkmapEngine
 import SinkmapScene
 import Testing
 import TestSupport
+import SinkmapAccounting
+import SinkmapArchive
+import SinkmapSchedule
 
 /// The engine's two public steps: partials of disjoint tile sets, merged and finalized,
 /// give the same bytes as one whole run; incomplete partials are refused.

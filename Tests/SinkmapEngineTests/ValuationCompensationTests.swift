@@ -3,6 +3,8 @@ import SinkmapEngine
 import SinkmapScene
 import Testing
 import TestSupport
+import SinkmapAccounting
+import SinkmapSchedule
 
 /// Issue 15: valuation against a hand computation; compensation exact to the cent, following
 /// the weights, with ties and units that are sources.

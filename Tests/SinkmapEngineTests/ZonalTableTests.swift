@@ -4,6 +4,9 @@ import SinkmapEngine
 import SinkmapKernels
 import SinkmapScene
 import Testing
+import SinkmapAccounting
+import SinkmapArchive
+import SinkmapZones
 
 /// Roll-up through the levels and the rows of `zonal.csv`, on a hand-made hierarchy with
 /// pixels whose totals are known exactly.
