@@ -31,16 +31,16 @@ let package = Package(
         // in debug builds too: the resampler's per-pixel loops run over whole test scenes.
         .target(name: "SinkmapGrid", dependencies: ["GDALKit"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        // Layer 2: the per-pixel science kernels; no GDAL.
+        // Layer 1: the per-pixel science kernels and the output layers' names, units and nodata; no GDAL.
         .target(name: "SinkmapKernels", exclude: ["KERNELS.md"], swiftSettings: kernelSettings),
         // Layer 2: the same carbon kernels (symbolic links to SinkmapKernels' Vector sources) in
         // 8 Double lanes for CPUs with AVX-512; nothing else, and called only through
         // SinkmapKernelVariants, which is compiled for the baseline CPU and checks this one's.
         .target(name: "SinkmapKernelsAVX512", dependencies: ["SinkmapKernels"], swiftSettings: wideKernelSettings),
-        // Layer 2: which build of the kernels runs (KernelVariant), chosen at run time.
+        // Layer 3: which build of the kernels runs (KernelVariant), chosen at run time.
         .target(name: "SinkmapKernelVariants", dependencies: ["CSinkmapSystem", "SinkmapKernels", "SinkmapKernelsAVX512"],
                 swiftSettings: variantSettings),
-        // Layer 1: statistics over plain values (trend tests, random draws, Student's t); no GDAL.
+        // Layer 1: statistics over plain values (trend tests); no GDAL.
         .target(name: "SinkmapStatistics", swiftSettings: optimisedInDebug),
         // Layer 2: the worker pool, tiling, progress and interruption of any job over tiles.
         .target(name: "SinkmapSchedule", dependencies: ["GDALKit"]),
@@ -50,9 +50,9 @@ let package = Package(
         ]),
         // Layer 4: the accounting quantities (slot layout, fixed point, exact per-zone sums,
         // roll-ups, uncertainty, scenario, valuation, compensation); no GDAL calls.
-        .target(name: "SinkmapAccounting", dependencies: ["SinkmapKernels", "SinkmapScene", "SinkmapStatistics"],
+        .target(name: "SinkmapAccounting", dependencies: ["SinkmapKernels", "SinkmapScene"],
                 swiftSettings: optimisedInDebug),
-        // Layer 4: the zones on the grid: exact coverage fractions, zone rasters, pixel areas.
+        // Layer 5: the zones on the grid: exact coverage fractions, zone rasters, pixel areas.
         .target(name: "SinkmapZones", dependencies: ["GDALKit", "SinkmapScene", "SinkmapSchedule", "SinkmapAccounting"], swiftSettings: optimisedInDebug),
         // Layer 5: the files of a run or series directory that the report and the ledger read
         // (summary.json, zonal.csv, run id, styles, STAC, series tables, checksums).
@@ -119,7 +119,7 @@ let package = Package(
 /// over whole scenes.
 let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
-/// How the kernels target the CPU (SinkmapKernels only; see DESIGN.md, "CPU targeting"):
+/// How the kernels target the CPU (SinkmapKernels only; see docs/design-details.md, "Kernels and CPU targeting"):
 /// - `-Xcc -fno-math-errno`: lets `SIMD.squareRoot()` lower to one vector sqrt instead of a
 ///   per-lane `sqrtf` call (the stdlib's C shim otherwise keeps errno semantics).
 /// - x86-64: `-target-cpu haswell` (the x86-64-v3 feature set: AVX2, FMA, BMI2, F16C) and

@@ -41,7 +41,7 @@ rng = np.random.default_rng(SEED)
 features = []
 for code in (1, 2, 4, 5):
     rows, cols = np.nonzero((lc == code) & np.isfinite(chm) & (chm > 0))
-    keep = cols < 240  # away from the lidar's eastern edge (the warper's edge effect, DESIGN.md)
+    keep = cols < 240  # away from the lidar's eastern edge (the warper's edge effect, docs/design-details.md)
     rows, cols = rows[keep], cols[keep]
     pick = rng.choice(len(rows), size=min(PER_CLASS, len(rows)), replace=False)
     for k, i in enumerate(sorted(pick)):

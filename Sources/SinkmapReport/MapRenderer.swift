@@ -113,7 +113,7 @@ public struct MapRenderer {
             }
         }
         s += scaleBar(extent: e, mapH: mapH, text: text)
-        s += legend(layer: layer, top: mapH + 8, hatch: hatch, text: text)
+        s += try legend(layer: layer, top: mapH + 8, hatch: hatch, text: text)
         return s + "</svg>"
     }
 
@@ -156,7 +156,7 @@ public struct MapRenderer {
             + "<text x=\"\(f(x + barW))\" y=\"\(f(y - 9))\" class=\"small\" text-anchor=\"end\">\(label)</text></g>"
     }
 
-    func legend(layer: String, top: Double, hatch: String, text: ReportText) -> String {
+    func legend(layer: String, top: Double, hatch: String, text: ReportText) throws -> String {
         let nodata = "<rect x=\"\(f(width - 100))\" y=\"\(f(top))\" width=\"18\" height=\"14\" fill=\"url(#\(hatch))\" stroke=\"#888\"/>"
             + "<text x=\"\(f(width - 76))\" y=\"\(f(top + 12))\">\(Html.esc(text["no_data"]))</text>"
         if layer == "nep-missing" {
@@ -165,7 +165,7 @@ public struct MapRenderer {
                 + "<rect x=\"300\" y=\"\(f(top))\" width=\"18\" height=\"14\" fill=\"#e1e1e1\"/>"
                 + "<text x=\"324\" y=\"\(f(top + 12))\">\(Html.esc(text["nep_present_legend"]))</text>\(nodata)</g>"
         }
-        guard let style = try? LayerStyle.read(layer: layer, path: run.path + "/\(layer).tif") else { return "" }
+        let style = try LayerStyle.read(layer: layer, path: run.path + "/\(layer).tif")
         let barW = width * 0.55, x0 = 24.0
         let gid = "ramp-\(Html.id(layer))-\(Int(top))"
         var s = "<g class=\"legend\"><defs><linearGradient id=\"\(gid)\">"

@@ -33,7 +33,7 @@ public struct ReportBuilder {
         }
         body += "<p class=\"sub\">\(Html.esc(run.summary.scene.name)) · \(Html.esc(run.summary.months.first ?? ""))–\(Html.esc(run.summary.months.last ?? "")) · sinkmap \(Html.esc(run.summary.software.version))</p></header>"
         body += contents()
-        body += section("summary", summary())
+        body += section("summary", try summary())
         body += section("scope", scope())
         body += section("method", method())
         body += section("results", results())
@@ -87,14 +87,15 @@ public struct ReportBuilder {
         return values[key].map(NumberText.shortest) ?? ""
     }
 
-    func summary() -> String {
+    func summary() throws -> String {
         var s = "<div class=\"kpis\">"
         for key in ["area_ha", "npp_tc", "rh_tc", "nep_tc", "nep_tco2e", "carbon_tc"] {
             s += "<div class=\"kpi\">\(Html.esc(text[key]))<b data-total=\"\(key)\">\(Html.esc(sceneTotal(key)))</b></div>"
         }
         s += "</div><p>\(Html.esc(text["scene_total"])): \(Html.esc(text["pixels"])) \(run.summary.totals.pixels), \(Html.esc(text["pixels_nep"])) \(run.summary.totals.pixelsNEP).</p>"
         if let finest = run.levels.first {
-            s += (try? maps.svg(layer: "nep", labelLevel: finest, maxSide: 512, text: text)).map { "<figure><figcaption>\(Html.esc(text["map_nep"]))</figcaption>\($0)</figure>" } ?? ""
+            let map = try maps.svg(layer: "nep", labelLevel: finest, maxSide: 512, text: text)
+            if !map.isEmpty { s += "<figure><figcaption>\(Html.esc(text["map_nep"]))</figcaption>\(map)</figure>" }
         }
         return s
     }

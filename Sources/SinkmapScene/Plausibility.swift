@@ -10,7 +10,7 @@ struct Plausibility {
     /// Builds the refusal for a scene field.
     let refuse: (_ field: String, _ message: String) -> SceneError
 
-    // The accepted ranges (README, "What sinkmap refuses and why").
+    // The accepted ranges (docs/refusals.md, "What sinkmap refuses and why").
     static let temperatureRange: ClosedRange<Float> = -90...60
     static let maxMonthlyRadiation: Float = 1300
     static let maxAnnualRadiation = 12_000.0, lowAnnualRadiation = 2_000.0

@@ -1,5 +1,14 @@
 import Foundation
 
+/// How many workers a job over tiles, strips or polygons runs: the one rule for the thread count.
+public enum Workers {
+    /// The worker threads that run for `requested` threads over `items` work items: no more than
+    /// the items, nor than the processors (more would only share the same cores), at least one.
+    public static func count(_ requested: Int, items: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
+        max(1, min(requested, items, cores))
+    }
+}
+
 /// Hands out tile indices to worker threads and collects the first error and each
 /// worker's result. Shared by `run` and `zonal`.
 public final class TileQueue<Result>: @unchecked Sendable {

@@ -74,7 +74,7 @@ import TestSupport
         #expect(try String(contentsOfFile: dir.file("cal3/cv_folds.csv"), encoding: .utf8) != first)
     }
 
-    /// The README's worked example: the demo's plots (testdata/plotgen.py, AGB = 9.0·H^0.9 with
+    /// The worked example of docs/field-plots.md: the demo's plots (testdata/plotgen.py, AGB = 9.0·H^0.9 with
     /// log-normal noise) give every forest class an allometry within three standard errors of it.
     @Test func demoPlotsRecoverTheirAllometry() throws {
         let dir = TempDir("calibrate-demo")

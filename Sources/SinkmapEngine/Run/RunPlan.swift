@@ -24,8 +24,14 @@ public struct RunPlan: Sendable {
     public init(_ scene: PreparedScene, tileSize: Int?) throws {
         self.scene = scene
         let grid = scene.grid
-        let block = try? scene.landcover.open().bandInfo(scene.landcover.band)
-        self.tileSize = tileSize ?? Tiling.defaultTileSize(blockWidth: block?.blockWidth, blockHeight: block?.blockHeight)
+        if let tileSize {
+            self.tileSize = tileSize
+        } else {
+            // The land cover's block size sets the default; a file that cannot be read here is
+            // an error, not a silently different tile size.
+            let block = try scene.landcover.open().bandInfo(scene.landcover.band)
+            self.tileSize = Tiling.defaultTileSize(blockWidth: block.blockWidth, blockHeight: block.blockHeight)
+        }
         tiles = Tiling.tiles(of: grid, tileSize: self.tileSize)
         layout = SlotLayout(units: scene.zones.finestCount)
         let srs = try SpatialReference(definition: grid.crsWKT)
@@ -48,11 +54,11 @@ public struct RunPlan: Sendable {
     /// Pixels of the largest tile (what a worker's buffers hold).
     public var capacity: Int { tiles.map(\.pixelCount).max() ?? 0 }
 
-    /// Worker threads that actually run for `requested` threads and `tileCount` tiles: no more
-    /// than the tiles, nor than the processors (more would only share the same cores).
+    /// Worker threads that actually run for `requested` threads and `tileCount` tiles
+    /// (`TileQueue.workers`: no more than the tiles, nor than the processors).
     public static func threads(_ requested: Int, tileCount: Int,
                                cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
-        max(1, min(requested, tileCount, cores))
+        Workers.count(requested, items: tileCount, cores: cores)
     }
 
     /// Bytes of tile buffers one worker allocates (its reader, kernel and accumulator planes).

@@ -90,7 +90,7 @@ public enum CompositeRunner {
                         catalog: AcquisitionCatalog, out: OutputDirectory, progress: ProgressMeter) throws -> CompositeReport {
         let tileSize = o.tileSize ?? 256
         let tiles = Tiling.tiles(of: grid, tileSize: tileSize)
-        let workers = max(1, min(o.threads, ProcessInfo.processInfo.activeProcessorCount, tiles.count))
+        let workers = Workers.count(o.threads, items: tiles.count)
         let sink = try CompositeSink(ndviPath: out.file(".ndvi.tmp.tif"), clearPath: out.file(".clear.tmp.tif"), grid: grid)
         let queue = TileQueue<CompositeCounts>(tiles: tiles.count, workers: workers)
         let reads = IndexCounter()

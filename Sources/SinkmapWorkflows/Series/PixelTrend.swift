@@ -57,7 +57,7 @@ public enum PixelTrend {
         let n = years.count, bands = products.count
         let x = years.map(Double.init)
         let capacity = min(stripRows, grid.height) * grid.width
-        let workers = max(1, min(threads, strips.count))
+        let workers = Workers.count(threads, items: strips.count)
         let queue = TileQueue<Void>(tiles: strips.count, workers: workers)
         try queue.run(workers: workers) { _, queue in
             do {

@@ -74,7 +74,7 @@ public struct ZonalStatistics: Sendable {
         try ZoneRasters.burn(shapes.onGrid, path: zones, into: burnt, grid: grid, type: .uint32) { Double($0 + 1) }
 
         let tiles = Tiling.tiles(of: grid, tileSize: tileSize)
-        let workers = min(threads, max(tiles.count, 1))
+        let workers = Workers.count(threads, items: tiles.count)
         // Per worker: (tile index, the polygons that tile touched, with their partials).
         let queue = TileQueue<[(Int, [(Int, BandStats)])]>(tiles: tiles.count, workers: workers)
         try queue.run(workers: workers) { wi, queue in
@@ -143,8 +143,9 @@ public struct ZonalStatistics: Sendable {
     static func exact(raster: String, band: Int, info: BandInfo, grid: Grid, shapes: LayerShapes, path: String,
                       rowArea: [Double], threads: Int) throws -> [BandStats] {
         let polygons = try shapes.onGrid.map { wkb in try wkb.map { try ZoneCoverage.pixelPolygons($0, grid: grid, path: path) } }
-        let queue = TileQueue<[(Int, BandStats)]>(tiles: polygons.count, workers: max(1, min(threads, polygons.count)))
-        try queue.run(workers: max(1, min(threads, polygons.count))) { wi, queue in
+        let workers = Workers.count(threads, items: polygons.count)
+        let queue = TileQueue<[(Int, BandStats)]>(tiles: polygons.count, workers: workers)
+        try queue.run(workers: workers) { wi, queue in
             var mine: [(Int, BandStats)] = []
             do {
                 let src = try Dataset(path: raster)

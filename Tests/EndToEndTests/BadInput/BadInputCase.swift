@@ -37,7 +37,7 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
 
     /// kebab-case, unique.
     let id: String
-    /// One line for the README table.
+    /// One line for the refusal table (docs/refusals.md).
     let what: String
     let outcome: Outcome
     /// Words stderr must contain.
@@ -80,10 +80,10 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
 
     static let readmeHeading = "## What sinkmap refuses and why"
 
-    /// The README section the table implies.
+    /// The section of docs/refusals.md the table implies.
     static func readmeSection() -> String {
         var lines = [readmeHeading, "",
-                     "Every row is a case of `Tests/SinkmapEngineTests/BadInput` (`swift test --filter BadInputTests`), run through",
+                     "Every row is a case of `Tests/EndToEndTests/BadInput` (`swift test --filter BadInputTests`), run through",
                      "the `sinkmap` executable on a scratch copy of the demo scene. `refused`: exit 1, one line",
                      "`sinkmap: error: ...`, nothing written (neither `DIR` nor `.DIR.partial-*` nor `.DIR.lock`); `usage`:",
                      "exit 64, the argument parser's message; `runs`: exit 0, the degradation counted in `summary.json`",

@@ -96,13 +96,14 @@ import TestSupport
         }
     }
 
-    /// README.md's section "What sinkmap refuses and why" lists exactly the table's rows, each
-    /// with its outcome, so the documentation cannot drift from the suite.
+    /// docs/refusals.md's section "What sinkmap refuses and why" (the README's refusal table)
+    /// lists exactly the table's rows, each with its outcome, so the documentation cannot drift
+    /// from the suite.
     @Test func readmeListsEveryBadInputCase() throws {
-        let readme = try String(contentsOfFile: Repo.root + "/README.md", encoding: .utf8)
+        let readme = try String(contentsOfFile: Repo.root + "/docs/refusals.md", encoding: .utf8)
         let expected = BadInputCase.readmeSection()
         guard let start = readme.range(of: "\n" + BadInputCase.readmeHeading + "\n") else {
-            Issue.record("README.md has no section '\(BadInputCase.readmeHeading)'; append:\n\(expected)")
+            Issue.record("docs/refusals.md has no section '\(BadInputCase.readmeHeading)'; append:\n\(expected)")
             return
         }
         let rest = readme[start.upperBound...]
