@@ -34,9 +34,8 @@ public enum Estimates {
         return plots
     }
 
-    /// The table, from the map's `agb.tif` (on the scene's grid) and the plots.
-    public static func csv(scene: PreparedScene, agbRaster: String) throws -> String {
-        let plots = try self.plots(scene)
+    /// The table, from the map's `agb.tif` (on the scene's grid) and the scene's `plots`.
+    public static func csv(scene: PreparedScene, plots: [FieldPlot], agbRaster: String) throws -> String {
         let grid = scene.grid
         let srs = try SpatialReference(definition: grid.crsWKT)
         let rowArea = PixelArea(grid: grid, isGeographic: scene.isGeographic, semiMajor: scene.ellipsoid.semiMajor,

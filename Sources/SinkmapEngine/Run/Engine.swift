@@ -146,8 +146,7 @@ public enum Engine {
         @Sendable func step(_ done: Int) { progress.update(done: done, total: steps, label: "outputs", unit: "steps") }
         step(0)
         // The one-map tables need only the partials: with more than one thread they are written
-        // beside the COGs, whose last one leaves a core free, else after them. (The accounting
-        // tables follow the COGs: `estimates.csv` reads agb.tif.)
+        // beside the COGs, whose last one leaves a core free, else after them.
         let sums = partials.sums
         let zonalPath = out.file("zonal.csv"), oneMapPath = out.file("onemap.gpkg")
         @Sendable func writeTables() throws -> [[[ZoneTotals]]] {
@@ -161,11 +160,43 @@ public enum Engine {
         // Its thread writes into the staging folder with GDAL: never leave it running behind an error.
         defer { _ = try? tablesJob?.wait() }
 
-        // Two COGs at a time, each from its own read-only handle (GDAL builds a COG's overviews
-        // on one thread; the second fills the other core), compression on every thread. The
-        // worker that wrote a COG then computes what only needs that COG: its STAC statistics,
-        // its QGIS style and its checksum.
-        let layersPath = layers.path, threads = context.threads, compression = context.compression
+        let rasters = try writeRasters(layers, out: out, threads: context.threads, compression: context.compression) {
+            step($0)
+        }
+        try Interruption.check()
+        rastersWritten()
+        timings.append(("write_cogs", clock.lap()))
+
+        let rolled = try tablesJob?.wait() ?? writeTables()
+        // The accounting tables, each after the outputs it reads (estimates.csv: agb.tif).
+        let complete = Set(OutputLayers.names.map { "\($0).tif" } + ["zonal.csv", "onemap.gpkg"])
+        let accounting = try OutputWriters.run(AccountingOutputs.writers(sums, rolled: rolled, plan: plan), after: complete, out: out)
+        let stac = try CatalogueOutputs.writeStac(scene: scene, out: out, statistics: rasters.map(\.statistics),
+                                                  others: ["zonal.csv", "onemap.gpkg"] + accounting + ["summary.json"],
+                                                  softwareVersion: context.softwareVersion)
+        timings.append(("write_tables", clock.lap()))
+        step(OutputLayers.names.count + 1)
+
+        let total = ZonalTable.sceneTotal(rolled)
+        let inputs = try context.checksums()
+        let elapsed = timings.map(\.1).reduce(0, +)
+        timings.append(("total", elapsed + clock.lap()))
+        let warnings = scene.warnings + Warnings.of(sums.leftOut, rolled: rolled, hierarchy: scene.zones) + Scenario.warnings(sums, table: scene.table)
+        try writeSummary(plan: plan, sums: sums, rolled: rolled, inputs: inputs, rasters: rasters, tables: ["zonal.csv", "onemap.gpkg"] + accounting + [stac],
+                         timings: timings, warnings: warnings, out: out, context: context)
+        step(steps)
+        try Interruption.check()
+        return RunReport(outDir: out.final, total: total, leftOut: sums.leftOut, tiles: plan.tiles.count,
+                         tileSize: plan.tileSize, timings: timings, warnings: warnings)
+    }
+
+    /// The five COGs from the bands of `layers`, two at a time, each from its own read-only handle
+    /// (GDAL builds a COG's overviews on one thread; the second fills the other core), compression
+    /// on every thread. The worker that wrote a COG then computes what only needs that COG: its
+    /// STAC statistics, its QGIS style and its checksum. `written(k)` after the k-th COG.
+    static func writeRasters(_ layers: Dataset, out: OutputDirectory, threads: Int, compression: COGCompression,
+                             written step: @escaping @Sendable (Int) -> Void) throws -> [RasterWritten] {
+        let layersPath = layers.path
         let paths = OutputLayers.names.map { out.file("\($0).tif") }, stylePaths = OutputLayers.names.map { out.file("\($0).qml") }
         let next = IndexCounter(), written = IndexCounter()
         let results = BackgroundResults<RasterWritten>(count: paths.count)
@@ -191,31 +222,17 @@ public enum Engine {
         }
         // Slots left unset after a failure stopped the other thread count as that failure.
         while let i = next.take(below: paths.count) { results.set(i, .failure(CancellationError())) }
-        let rasters = try results.values()
-        try Interruption.check()
-        rastersWritten()
-        timings.append(("write_cogs", clock.lap()))
+        return try results.values()
+    }
 
-        let rolled = try tablesJob?.wait() ?? writeTables()
-        let accounting = try AccountingOutputs.write(sums, rolled: rolled, scene: scene, out: out)
-        let stac = try CatalogueOutputs.writeStac(scene: scene, out: out, statistics: rasters.map(\.statistics),
-                                                  others: ["zonal.csv", "onemap.gpkg"] + accounting + ["summary.json"],
-                                                  softwareVersion: context.softwareVersion)
-        timings.append(("write_tables", clock.lap()))
-        step(OutputLayers.names.count + 1)
-
-        let total = ZonalTable.sceneTotal(rolled)
-        let inputs = try context.checksums()
-        let elapsed = timings.map(\.1).reduce(0, +)
-        timings.append(("total", elapsed + clock.lap()))
-        let warnings = scene.warnings + Warnings.of(sums.leftOut, rolled: rolled, hierarchy: scene.zones) + Scenario.warnings(sums, table: scene.table)
-        let report = RunReport(outDir: out.final, total: total, leftOut: sums.leftOut, tiles: plan.tiles.count,
-                               tileSize: plan.tileSize, timings: timings, warnings: warnings)
-        // Checksums of every output written so far (all but the summary itself); the COGs' and
-        // their styles' were taken by the workers that wrote them.
+    /// `summary.json`, last: the checksums of every output written before it (the COGs' and their
+    /// styles' taken by the workers that wrote them, then `tables`), the inputs' (`inputs`), the totals.
+    static func writeSummary(plan: RunPlan, sums: ZonalAccumulator, rolled: [[[ZoneTotals]]], inputs: [Summary.Input], rasters: [RasterWritten],
+                             tables: [String], timings: [(String, Double)], warnings: [String], out: OutputDirectory,
+                             context: Context) throws {
         var outputs = zip(OutputLayers.names, rasters).map { Summary.OutputFile(file: "\($0).tif", bytes: $1.cog.bytes, sha256: $1.cog.hex) }
             + rasters.map { Summary.OutputFile(file: $0.style, bytes: $0.qml.bytes, sha256: $0.qml.hex) }
-        for name in ["zonal.csv", "onemap.gpkg"] + accounting + [stac] {
+        for name in tables {
             let sum = try Checksums.sha256(path: out.file(name))
             outputs.append(Summary.OutputFile(file: name, bytes: sum.bytes, sha256: sum.hex))
         }
@@ -223,13 +240,10 @@ public enum Engine {
                                   commandLine: context.commandLine, started: context.started, finished: Date(),
                                   kernels: context.shards == nil ? KernelVariant.current.description : nil)
         let lcMissing = rolled[0].map(ZoneTotals.lcMissingArea).reduce(0, +)
-        let summary = Summary(scene: scene, total: total, lcMissingArea: lcMissing, leftOut: sums.leftOut, run: run, inputs: inputs, outputs: outputs,
-                              timings: Dictionary(uniqueKeysWithValues: timings), warnings: warnings,
-                              version: context.softwareVersion, shards: context.shards)
+        let summary = Summary(scene: plan.scene, total: ZonalTable.sceneTotal(rolled), lcMissingArea: lcMissing, leftOut: sums.leftOut,
+                              run: run, inputs: inputs, outputs: outputs, timings: Dictionary(uniqueKeysWithValues: timings),
+                              warnings: warnings, version: context.softwareVersion, shards: context.shards)
         try OutputDirectory.write(try summary.json(), to: out.file("summary.json"))
-        step(steps)
-        try Interruption.check()
-        return report
     }
 }
 

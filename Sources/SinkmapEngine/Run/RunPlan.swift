@@ -20,8 +20,14 @@ public struct RunPlan: Sendable {
     /// The kNN reference plots of `models: {agb: knn}` (nil for the allometry).
     public let agbKNN: NearestNeighbours?
 
-    /// - Parameter tileSize: nil for `Tiling.defaultTileSize` of the land cover's block size.
-    public init(_ scene: PreparedScene, tileSize: Int?) throws {
+    /// The scene's field plots (empty without a `plots` block), read and checked once: the kNN
+    /// reference and `estimates.csv` both use these.
+    public let plots: [FieldPlot]
+
+    /// - Parameters:
+    ///   - tileSize: nil for `Tiling.defaultTileSize` of the land cover's block size.
+    ///   - plots: the scene's plots when the caller has read them (`Estimates.plots`); nil to read them here.
+    public init(_ scene: PreparedScene, tileSize: Int?, plots: [FieldPlot]? = nil) throws {
         self.scene = scene
         let grid = scene.grid
         if let tileSize {
@@ -38,7 +44,8 @@ public struct RunPlan: Sendable {
         rowArea = PixelArea(grid: grid, isGeographic: scene.isGeographic, semiMajor: scene.ellipsoid.semiMajor,
                             inverseFlattening: scene.ellipsoid.inverseFlattening,
                             linearUnitMetres: scene.isGeographic ? 1 : srs.linearUnitMetres).rowArea
-        agbKNN = try AGBImputation.reference(scene)
+        self.plots = try plots ?? Estimates.plots(scene)
+        agbKNN = try AGBImputation.reference(scene, plots: self.plots)
     }
 
     /// What identifies the plan in its partials: grid size, geotransform, a digest of the

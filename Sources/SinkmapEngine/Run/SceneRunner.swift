@@ -54,11 +54,11 @@ public enum SceneRunner {
     public static func run(_ scene: PreparedScene, options: RunOptions, progress: ProgressMeter) throws -> RunReport {
         GDAL.initialize()
         GDAL.limitCache(megabytes: 64)  // memory stays bounded by tiles in flight
-        _ = try Estimates.plots(scene)  // bad plots are refused before anything is written
+        let plots = try Estimates.plots(scene)  // bad plots are refused before anything is written
         let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite,
                                       protecting: [scene.scene.file] + scene.inputFiles.map(\.path))
         do {
-            let report = try runStaged(scene, options: options, progress: progress, out: out)
+            let report = try runStaged(scene, plots: plots, options: options, progress: progress, out: out)
             try out.commit()
             return report
         } catch {
@@ -75,13 +75,14 @@ public enum SceneRunner {
         }
     }
 
-    static func runStaged(_ scene: PreparedScene, options: RunOptions, progress: ProgressMeter, out: OutputDirectory) throws -> RunReport {
+    static func runStaged(_ scene: PreparedScene, plots: [FieldPlot], options: RunOptions, progress: ProgressMeter,
+                          out: OutputDirectory) throws -> RunReport {
         let started = Date()
         var clock = Stopwatch()
         // Input checksums run beside the tiles.
         let checksums = ChecksumJob.start(files: scene.inputFiles)
 
-        let plan = try RunPlan(scene, tileSize: options.tileSize)
+        let plan = try RunPlan(scene, tileSize: options.tileSize, plots: plots)
         let threads = RunPlan.threads(options.threads, tileCount: plan.tiles.count)
         try checkMemory(plan, threads: threads, budgetMiB: options.memoryBudgetMiB)
         let workspace = try RunWorkspace(plan, directory: out.staging)
