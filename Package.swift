@@ -40,42 +40,44 @@ let package = Package(
         // Layer 3: which build of the kernels runs (KernelVariant), chosen at run time.
         .target(name: "SinkmapKernelVariants", dependencies: ["CSinkmapSystem", "SinkmapKernels", "SinkmapKernelsAVX512"],
                 swiftSettings: variantSettings),
+        // Layer 1: `Refusal`, the one error type for what sinkmap refuses in one line.
+        .target(name: "SinkmapBase"),
         // Layer 1: statistics over plain values (trend tests); no GDAL.
         .target(name: "SinkmapStatistics", swiftSettings: optimisedInDebug),
         // Layer 2: the worker pool, tiling, progress and interruption of any job over tiles.
         .target(name: "SinkmapSchedule", dependencies: ["GDALKit"]),
         // Layer 3: the scene file, its parsing and validation.
         .target(name: "SinkmapScene", dependencies: [
-            "GDALKit", "SinkmapGrid", "SinkmapKernels", .product(name: "Yams", package: "Yams"),
+            "GDALKit", "SinkmapBase", "SinkmapGrid", "SinkmapKernels", .product(name: "Yams", package: "Yams"),
         ]),
         // Layer 4: the accounting quantities (slot layout, fixed point, exact per-zone sums,
         // roll-ups, uncertainty, scenario, valuation, compensation); no GDAL calls.
-        .target(name: "SinkmapAccounting", dependencies: ["SinkmapKernels", "SinkmapScene"],
+        .target(name: "SinkmapAccounting", dependencies: ["SinkmapBase", "SinkmapKernels", "SinkmapScene"],
                 swiftSettings: optimisedInDebug),
         // Layer 5: the zones on the grid: exact coverage fractions, zone rasters, pixel areas.
         .target(name: "SinkmapZones", dependencies: ["GDALKit", "SinkmapScene", "SinkmapSchedule", "SinkmapAccounting"], swiftSettings: optimisedInDebug),
         // Layer 5: the files of a run or series directory that the report and the ledger read
         // (summary.json, zonal.csv, run id, styles, STAC, series tables, checksums).
         .target(name: "SinkmapArchive", dependencies: [
-            "CSinkmapSystem", "GDALKit", "SinkmapKernels", "SinkmapScene", "SinkmapStatistics", "SinkmapAccounting",
+            "CSinkmapSystem", "GDALKit", "SinkmapBase", "SinkmapKernels", "SinkmapScene", "SinkmapStatistics", "SinkmapAccounting",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Layer 6: a run: plan, tile stages, shards, the output writers.
         .target(name: "SinkmapEngine", dependencies: [
-            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapKernelVariants", "SinkmapScene",
+            "CSinkmapSystem", "GDALKit", "SinkmapBase", "SinkmapGrid", "SinkmapKernels", "SinkmapKernelVariants", "SinkmapScene",
             "SinkmapStatistics", "SinkmapSchedule", "SinkmapAccounting", "SinkmapZones", "SinkmapArchive",
         ], swiftSettings: optimisedInDebug),
         // Layer 7: the workflows over runs and rasters: series, ledger, calibrate, composite, zonal.
         .target(name: "SinkmapWorkflows", dependencies: [
-            "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapStatistics", "SinkmapSchedule",
+            "GDALKit", "SinkmapBase", "SinkmapGrid", "SinkmapKernels", "SinkmapScene", "SinkmapStatistics", "SinkmapSchedule",
             "SinkmapAccounting", "SinkmapZones", "SinkmapArchive", "SinkmapEngine",
         ], swiftSettings: optimisedInDebug),
         // Layer 8: the report of a run or series directory (HTML with maps, tables and charts;
         // PDF via Chromium); reads the archive, not the engine.
-        .target(name: "SinkmapReport", dependencies: ["GDALKit", "SinkmapKernels", "SinkmapAccounting", "SinkmapArchive"]),
+        .target(name: "SinkmapReport", dependencies: ["GDALKit", "SinkmapBase", "SinkmapKernels", "SinkmapAccounting", "SinkmapArchive"]),
         // Layer 9: the command line.
         .executableTarget(name: "sinkmap", dependencies: [
-            "CSinkmapSystem", "GDALKit", "SinkmapGrid", "SinkmapKernels", "SinkmapKernelVariants", "SinkmapScene",
+            "CSinkmapSystem", "GDALKit", "SinkmapBase", "SinkmapGrid", "SinkmapKernels", "SinkmapKernelVariants", "SinkmapScene",
             "SinkmapSchedule", "SinkmapAccounting", "SinkmapZones", "SinkmapArchive", "SinkmapEngine", "SinkmapWorkflows",
             "SinkmapReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -97,10 +99,10 @@ let package = Package(
         .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapZonesTests", dependencies: ["SinkmapZones", "SinkmapAccounting", "GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapArchiveTests", dependencies: [
-            "SinkmapArchive", "SinkmapAccounting", "SinkmapScene", "SinkmapKernels", "GDALKit", "TestSupport",
+            "SinkmapArchive", "SinkmapAccounting", "SinkmapBase", "SinkmapScene", "SinkmapKernels", "GDALKit", "TestSupport",
         ]),
         .testTarget(name: "SinkmapEngineTests", dependencies: [
-            "SinkmapEngine", "SinkmapArchive", "SinkmapAccounting", "SinkmapZones", "SinkmapSchedule", "SinkmapScene",
+            "SinkmapEngine", "SinkmapArchive", "SinkmapAccounting", "SinkmapBase", "SinkmapZones", "SinkmapSchedule", "SinkmapScene",
             "SinkmapKernels", "SinkmapStatistics", "GDALKit", "TestSupport",
         ]),
         .testTarget(name: "SinkmapWorkflowsTests", dependencies: [

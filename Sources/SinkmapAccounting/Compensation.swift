@@ -1,5 +1,6 @@
 import SinkmapKernels
 import SinkmapScene
+import SinkmapBase
 
 /// `compensation.csv`: a budget shared among the units of one level in proportion to their
 /// weighted basis, B = w_inside · S_inside + w_outside · S_outside, with S the unit's NEP (or
@@ -12,10 +13,6 @@ public enum Compensation {
     public static let header = ["level", "unit_id", "unit_name", "basis", "basis_inside_tco2e", "basis_outside_tco2e",
                                 "weight_inside", "weight_outside", "weighted_basis_tco2e", "share", "amount", "note"]
 
-    public struct Refused: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     public struct Allocation: Sendable, Equatable {
         public var cents: [Int64]
         /// Which units had a positive basis.
@@ -26,13 +23,13 @@ public enum Compensation {
     public static func allocate(cents: Int64, basis: [Int128]) throws -> Allocation {
         let eligible = basis.map { $0 > 0 }
         let total = basis.filter { $0 > 0 }.reduce(Int128(0), +)
-        guard total > 0 else { throw Refused(description: "no unit has a positive basis: the budget cannot be shared") }
+        guard total > 0 else { throw Refusal("no unit has a positive basis: the budget cannot be shared") }
         var out = [Int64](repeating: 0, count: basis.count)
         var remainders: [(Int128, Int)] = []
         var given: Int64 = 0
         for (i, b) in basis.enumerated() where b > 0 {
             let (p, overflow) = Int128(cents).multipliedReportingOverflow(by: b)
-            guard !overflow else { throw Refused(description: "the budget times a unit's basis exceeds 128-bit integers") }
+            guard !overflow else { throw Refusal("the budget times a unit's basis exceeds 128-bit integers") }
             out[i] = Int64(p / total)
             given += out[i]
             remainders.append((p % total, i))
@@ -44,7 +41,7 @@ public enum Compensation {
 
     public static func csv(_ spec: CompensationSpec, hierarchy: ZoneHierarchy, rolled: [[[ZoneTotals]]], layout: SlotLayout) throws -> String {
         guard let li = hierarchy.levels.firstIndex(where: { $0.name == spec.level }) else {
-            throw Refused(description: "compensation.level '\(spec.level)' is not a zone level")
+            throw Refusal("compensation.level '\(spec.level)' is not a zone level")
         }
         let q: Quantity = spec.basis == .nepTCO2e ? .nep : .carbon
         // Per unit: the basis inside and outside the red line (exact sums), and whether it exists.
@@ -66,12 +63,12 @@ public enum Compensation {
             guard present[k] else { weighted.append(0); continue }
             let (a, o1) = Int128(spec.inside.micro).multipliedReportingOverflow(by: inside[k])
             let (b, o2) = Int128(spec.outside.micro).multipliedReportingOverflow(by: outside[k])
-            guard !o1, !o2 else { throw Refused(description: "a unit's weighted basis exceeds 128-bit integers") }
+            guard !o1, !o2 else { throw Refusal("a unit's weighted basis exceeds 128-bit integers") }
             weighted.append(a + b)
         }
         let allocation: Allocation
-        do { allocation = try allocate(cents: spec.budgetCents, basis: weighted) } catch let r as Refused {
-            throw Refused(description: "compensation: \(r.description) (level \(spec.level), basis \(spec.basis.rawValue))")
+        do { allocation = try allocate(cents: spec.budgetCents, basis: weighted) } catch let r as Refusal {
+            throw Refusal("compensation: \(r.description) (level \(spec.level), basis \(spec.basis.rawValue))")
         }
         let total = weighted.filter { $0 > 0 }.reduce(Int128(0), +)
         let level = hierarchy.levels[li]

@@ -1,6 +1,7 @@
 import CSinkmapSystem
 import Foundation
 import GDALKit
+import SinkmapBase
 
 /// The output directory, written under a temporary sibling name and moved into place only
 /// when complete, so `DIR` never holds a half-written result.
@@ -27,11 +28,6 @@ public final class OutputDirectory {
     /// The file a complete output holds: a run's or merge's summary, a shard's manifest, a composite's report.
     static let completeMarks = ["summary.json", "shard.json", "composite.json"]
 
-    public struct Refused: Error, CustomStringConvertible {
-        public var description: String
-        public init(description: String) { self.description = description }
-    }
-
     /// - Parameter protecting: files that must survive (the scene and its inputs): `DIR` may be
     ///   none of them nor a folder that holds one.
     public init(final path: String, overwrite: Bool, protecting inputs: [String] = []) throws {
@@ -42,12 +38,12 @@ public final class OutputDirectory {
         let name = url.lastPathComponent
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: parent, isDirectory: &isDir), isDir.boolValue else {
-            throw Refused(description: "\(path): the parent directory \(parent) does not exist")
+            throw Refusal("\(path): the parent directory \(parent) does not exist")
         }
         for input in inputs {
             let f = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
             if f == final || f.hasPrefix(final.hasSuffix("/") ? final : final + "/") {
-                throw Refused(description: "\(path): holds an input of the scene (\(input)); choose another output directory")
+                throw Refusal("\(path): holds an input of the scene (\(input)); choose another output directory")
             }
         }
         staging = parent + "/." + name + ".partial-\(getpid())"
@@ -56,12 +52,12 @@ public final class OutputDirectory {
         do {
             if fm.fileExists(atPath: final) {
                 guard overwrite else {
-                    throw Refused(description: "\(path): already exists (use --overwrite to replace it)")
+                    throw Refusal("\(path): already exists (use --overwrite to replace it)")
                 }
                 // Replace only what looks like an earlier sinkmap output (or an empty folder).
                 let entries = (try? fm.contentsOfDirectory(atPath: final)) ?? ["?"]
                 guard entries.isEmpty || entries.contains(where: OutputDirectory.completeMarks.contains) else {
-                    throw Refused(description: "\(path): exists and is not a sinkmap output (no summary.json or composite.json); not replacing it")
+                    throw Refusal("\(path): exists and is not a sinkmap output (no summary.json or composite.json); not replacing it")
                 }
             }
             OutputDirectory.removeStale(parent: parent, name: name)
@@ -69,7 +65,7 @@ public final class OutputDirectory {
                 try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
                 try Data().write(to: URL(fileURLWithPath: staging + "/" + OutputDirectory.marker))
             } catch {
-                throw Refused(description: "\(staging): cannot create the output directory: \(error.localizedDescription)")
+                throw Refusal("\(staging): cannot create the output directory: \(error.localizedDescription)")
             }
         } catch {
             unlock()
@@ -90,7 +86,7 @@ public final class OutputDirectory {
             if csinkmap_rename_exchange(staging, final) != 0 {
                 let reason = errno
                 guard reason == EINVAL || reason == ENOSYS else {
-                    throw Refused(description: "\(final): cannot move the finished output into place: \(String(cString: strerror(reason)))")
+                    throw Refusal("\(final): cannot move the finished output into place: \(String(cString: strerror(reason)))")
                 }
                 try replaceInTwoSteps()
             }
@@ -99,7 +95,7 @@ public final class OutputDirectory {
             do {
                 try fm.moveItem(atPath: staging, toPath: final)
             } catch {
-                throw Refused(description: "\(final): cannot move the finished output into place: \(error.localizedDescription)")
+                throw Refusal("\(final): cannot move the finished output into place: \(error.localizedDescription)")
             }
         }
         committed = true
@@ -121,7 +117,7 @@ public final class OutputDirectory {
             }
             try fm.moveItem(atPath: old, toPath: staging)
         } catch {
-            throw Refused(description: "\(final): cannot move the finished output into place: \(error.localizedDescription)")
+            throw Refusal("\(final): cannot move the finished output into place: \(error.localizedDescription)")
         }
     }
 
@@ -137,7 +133,7 @@ public final class OutputDirectory {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         } catch {
             let full = DiskSpace.isFull(near: path) ? "no space left on device (\(error.localizedDescription))" : error.localizedDescription
-            throw Refused(description: "\(path): write failed: \(full)")
+            throw Refusal("\(path): write failed: \(full)")
         }
     }
 
@@ -155,7 +151,7 @@ public final class OutputDirectory {
         for _ in 0..<100 {
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
-                throw Refused(description: "\(path): cannot create the lock file: \(String(cString: strerror(errno)))")
+                throw Refusal("\(path): cannot create the lock file: \(String(cString: strerror(errno)))")
             }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let reason = errno
@@ -163,10 +159,10 @@ public final class OutputDirectory {
                 let n = read(fd, &holder, 255)
                 close(fd)
                 guard reason == EWOULDBLOCK else {
-                    throw Refused(description: "\(path): cannot lock: \(String(cString: strerror(reason)))")
+                    throw Refusal("\(path): cannot lock: \(String(cString: strerror(reason)))")
                 }
                 let who = String(decoding: holder.prefix(max(0, n)), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                throw Refused(description: "\(shown): another sinkmap run is writing it (\(who.isEmpty ? "lock held" : who)); wait for it or choose another --out")
+                throw Refusal("\(shown): another sinkmap run is writing it (\(who.isEmpty ? "lock held" : who)); wait for it or choose another --out")
             }
             // The file we locked must still be the one at `path` (not one unlinked meanwhile).
             var a = stat(), b = stat()
@@ -178,7 +174,7 @@ public final class OutputDirectory {
             }
             close(fd)
         }
-        throw Refused(description: "\(path): cannot take the lock (it keeps changing)")
+        throw Refusal("\(path): cannot take the lock (it keeps changing)")
     }
 
     /// Staging folders of `DIR` left by killed runs (called with the lock held): those that

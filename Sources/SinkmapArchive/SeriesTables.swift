@@ -1,6 +1,7 @@
 import Foundation
 import SinkmapStatistics
 import SinkmapAccounting
+import SinkmapBase
 
 /// One unit's figures across the years of a series, as exact fixed-point sums (`Quantity`
 /// decimals), read from each year's `zonal.csv` (ecosystem `all`, red line `all`).
@@ -33,7 +34,7 @@ public enum SeriesTables {
             let (l, id, name) = (try table.column("level"), try table.column("unit_id"), try table.column("unit_name"))
             let (nep, carbon) = (try table.column("nep_tc"), try table.column("carbon_tc"))
             guard rows.count == (y == 0 ? rows.count : out.count) else {
-                throw ZonalCSV.Malformed(description: "\(table.path): \(rows.count) units, the first year's table has \(out.count)")
+                throw Refusal("\(table.path): \(rows.count) units, the first year's table has \(out.count)")
             }
             for r in rows {
                 let key = r[l] + "\u{1}" + r[id]
@@ -44,7 +45,7 @@ public enum SeriesTables {
                     out.append(UnitSeries(level: r[l], unitID: r[id], unitName: r[name], nep: [n], carbon: [c]))
                 } else {
                     guard let i = index[key], out[i].nep.count == y else {
-                        throw ZonalCSV.Malformed(description: "\(table.path): unit \(r[l]) \(r[id]) is not in the first year's table")
+                        throw Refusal("\(table.path): unit \(r[l]) \(r[id]) is not in the first year's table")
                     }
                     out[i].nep.append(n)
                     out[i].carbon.append(c)
@@ -56,7 +57,7 @@ public enum SeriesTables {
 
     static func decimal(_ text: String, _ q: Quantity, _ table: ZonalCSV) throws -> Int128 {
         guard let v = ExactDecimal.parse(text, decimals: q.decimals) else {
-            throw ZonalCSV.Malformed(description: "\(table.path): '\(text)' is not an exact \(q.rawValue) total")
+            throw Refusal("\(table.path): '\(text)' is not an exact \(q.rawValue) total")
         }
         return v
     }

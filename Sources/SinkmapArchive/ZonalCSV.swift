@@ -1,4 +1,5 @@
 import Foundation
+import SinkmapBase
 
 /// `zonal.csv` read back (the series tables and the ledger work from the files a run wrote,
 /// so they hold exactly what `run` wrote): the header and rows of text cells.
@@ -7,29 +8,25 @@ public struct ZonalCSV: Sendable {
     public var rows: [[String]]
     public let path: String
 
-    public struct Malformed: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     public init(path: String) throws {
         self.path = path
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw Malformed(description: "\(path): cannot read it (not a sinkmap run's zonal.csv?)")
+            throw Refusal("\(path): cannot read it (not a sinkmap run's zonal.csv?)")
         }
         let records = ZonalCSV.parse(text)
         guard let first = records.first, first.first == "level" else {
-            throw Malformed(description: "\(path): not a zonal.csv (no header starting with 'level')")
+            throw Refusal("\(path): not a zonal.csv (no header starting with 'level')")
         }
         header = first
         rows = Array(records.dropFirst())
         for (i, r) in rows.enumerated() where r.count != header.count {
-            throw Malformed(description: "\(path): line \(i + 2) has \(r.count) fields, the header \(header.count)")
+            throw Refusal("\(path): line \(i + 2) has \(r.count) fields, the header \(header.count)")
         }
     }
 
     /// The column index of `name`; throws when the file lacks it.
     public func column(_ name: String) throws -> Int {
-        guard let i = header.firstIndex(of: name) else { throw Malformed(description: "\(path): no column '\(name)'") }
+        guard let i = header.firstIndex(of: name) else { throw Refusal("\(path): no column '\(name)'") }
         return i
     }
 

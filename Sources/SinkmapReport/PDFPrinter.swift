@@ -1,4 +1,5 @@
 import Foundation
+import SinkmapBase
 
 /// The PDF of a report, printed by headless Chromium (Debian's `chromium-headless-shell`, else
 /// `chromium`): A4, no header or footer, backgrounds kept, the page's own print style sheet (one
@@ -6,10 +7,6 @@ import Foundation
 /// browser's own services, so it makes no network request of its own (the full `chromium`
 /// asks accounts.google.com and update.googleapis.com whatever switches it is given).
 public enum PDFPrinter {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     /// The Chromium executable: `SINKMAP_CHROMIUM`, else the first of chromium-headless-shell,
     /// chromium, chromium-browser, google-chrome on PATH.
     public static func chromium() -> String? {
@@ -34,7 +31,7 @@ public enum PDFPrinter {
     /// Prints `html` (a file) to `pdf`.
     public static func print(html: String, to pdf: String) throws {
         guard let exe = chromium() else {
-            throw Failure(description: "--pdf needs Chromium to print the report (Debian: apt-get install chromium-headless-shell fonts-noto-cjk), or SINKMAP_CHROMIUM=PATH")
+            throw Refusal("--pdf needs Chromium to print the report (Debian: apt-get install chromium-headless-shell fonts-noto-cjk), or SINKMAP_CHROMIUM=PATH")
         }
         let profile = NSTemporaryDirectory() + "sinkmap-chromium-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: profile) }
@@ -46,7 +43,7 @@ public enum PDFPrinter {
         let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: pdfPath)).readData(ofLength: 5)) ?? Data()
         guard head == Data("%PDF-".utf8) else {
             let why = result.stderr.split(separator: "\n").last(where: { $0.contains("ERROR") || $0.contains("rror") }).map(String.init)
-            throw Failure(description: "\(pdf): Chromium (\(exe)) wrote no PDF (exit \(result.status))\(why.map { ": " + $0 } ?? "")")
+            throw Refusal("\(pdf): Chromium (\(exe)) wrote no PDF (exit \(result.status))\(why.map { ": " + $0 } ?? "")")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SinkmapBase
 
 /// `sinkmap report`: the HTML page (and optionally its PDF) of a run or series directory.
 public enum ReportWriter {
@@ -34,7 +35,7 @@ public enum ReportWriter {
             try FileManager.default.moveItem(atPath: tmp, toPath: htmlPath)
         } catch {
             try? FileManager.default.removeItem(atPath: tmp)
-            throw PDFPrinter.Failure(description: "\(htmlPath): cannot write the report (\(error.localizedDescription))")
+            throw Refusal("\(htmlPath): cannot write the report (\(error.localizedDescription))")
         }
         var written = [htmlPath]
         if let pdf = o.pdf {

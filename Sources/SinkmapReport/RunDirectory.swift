@@ -1,6 +1,7 @@
 import Foundation
 import GDALKit
 import SinkmapArchive
+import SinkmapBase
 
 /// A CSV file as text fields (RFC 4180 quoting), header first.
 public struct CSVTable: Sendable {
@@ -64,30 +65,26 @@ public struct RunDirectory {
     /// stac.json, when the run wrote one.
     public var hasStac: Bool
 
-    public struct NotARun: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     public init(path: String) throws {
         self.path = path
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
-            throw NotARun(description: "\(path): no such directory")
+            throw Refusal("\(path): no such directory")
         }
         for f in ["summary.json", "zonal.csv", "onemap.gpkg", "nep.tif"] where !fm.fileExists(atPath: path + "/" + f) {
-            throw NotARun(description: "\(path): not a sinkmap run directory (no \(f))")
+            throw Refusal("\(path): not a sinkmap run directory (no \(f))")
         }
         do {
             summary = try Summary.read(path: path + "/summary.json")
         } catch {
-            throw NotARun(description: "\(path)/summary.json: not a summary sinkmap can read (\(error))")
+            throw Refusal("\(path)/summary.json: not a summary sinkmap can read (\(error))")
         }
         let table = CSVTable(text: try String(contentsOfFile: path + "/zonal.csv", encoding: .utf8))
         zonalHeader = table.header
         guard let l = table.column("level"), let id = table.column("unit_id"), let name = table.column("unit_name"),
               let parent = table.column("parent_id"), let eco = table.column("ecosystem"), let red = table.column("redline") else {
-            throw NotARun(description: "\(path)/zonal.csv: missing one of the columns level, unit_id, unit_name, parent_id, ecosystem, redline")
+            throw Refusal("\(path)/zonal.csv: missing one of the columns level, unit_id, unit_name, parent_id, ecosystem, redline")
         }
         zonal = table.rows.filter { $0.count == table.header.count }.map { r in
             ZonalRecord(level: r[l], unitID: r[id], unitName: r[name], parentID: r[parent], ecosystem: r[eco], redline: r[red],

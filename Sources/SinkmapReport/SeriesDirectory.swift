@@ -1,5 +1,6 @@
 import Foundation
 import SinkmapArchive
+import SinkmapBase
 
 /// What the report reads from a series directory (`sinkmap series`): its `summary.json`, the
 /// per-unit tables `series.csv` and `trend.csv` exactly as the series wrote them, and the run
@@ -30,17 +31,17 @@ public struct SeriesDirectory {
         do {
             summary = try SeriesSummary.read(path: path + "/summary.json")
         } catch {
-            throw RunDirectory.NotARun(description: "\(path)/summary.json: not a series summary sinkmap can read (\(error))")
+            throw Refusal("\(path)/summary.json: not a series summary sinkmap can read (\(error))")
         }
         years = summary.years.map(\.year)
         guard let last = summary.years.last else {
-            throw RunDirectory.NotARun(description: "\(path)/summary.json: a series without years")
+            throw Refusal("\(path)/summary.json: a series without years")
         }
         series = CSVTable(text: try String(contentsOfFile: path + "/series.csv", encoding: .utf8))
         trend = CSVTable(text: try String(contentsOfFile: path + "/trend.csv", encoding: .utf8))
         for (file, table, columns) in [("series.csv", series, SeriesTables.seriesHeader), ("trend.csv", trend, SeriesTables.trendHeader)] {
             if let missing = columns.first(where: { table.column($0) == nil }) {
-                throw RunDirectory.NotARun(description: "\(path)/\(file): no column '\(missing)'")
+                throw Refusal("\(path)/\(file): no column '\(missing)'")
             }
         }
         latest = try RunDirectory(path: path + "/" + last.directory)

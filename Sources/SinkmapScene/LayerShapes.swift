@@ -1,4 +1,5 @@
 import GDALKit
+import SinkmapBase
 
 /// A polygon layer as read once during validation: each feature's geometry as ISO WKB,
 /// in the layer's own CRS and transformed to the grid's (nil where a feature has no
@@ -21,12 +22,6 @@ public struct LayerShapes: Sendable {
         self.extent = extent
     }
 
-    /// What a polygon layer read for a scene is checked against.
-    public struct Refusal: Error, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
-    }
-
     /// Reads the features of `layer` (already in hand), checks they are valid polygons in a
     /// layer with a CRS, and transforms them to `grid`'s CRS. `label` names a feature in
     /// refusals (e.g. its id).
@@ -34,7 +29,7 @@ public struct LayerShapes: Sendable {
                             label: (VectorFeature) -> String = { "fid \($0.fid)" }) throws -> LayerShapes {
         let source = layer.spatialReference.flatMap { $0.isUndefined ? nil : $0 }
         guard let source else {
-            throw Refusal(message: "\(layer.path): layer '\(layer.name)' has no CRS (the grid is in \(grid.name)); assign the right one, e.g. with ogr2ogr -a_srs")
+            throw Refusal("\(layer.path): layer '\(layer.name)' has no CRS (the grid is in \(grid.name)); assign the right one, e.g. with ogr2ogr -a_srs")
         }
         var transform: CoordinateTransform?
         if !source.isSame(as: grid) { transform = try CoordinateTransform(from: source, to: grid) }
@@ -43,10 +38,10 @@ public struct LayerShapes: Sendable {
         for f in features {
             guard let g = f.geometry else { native.append(nil); onGrid.append(nil); continue }
             guard g.isAreal else {
-                throw Refusal(message: "\(layer.path): feature \(label(f)) is a \(g.typeName); zones and red lines must be polygons")
+                throw Refusal("\(layer.path): feature \(label(f)) is a \(g.typeName); zones and red lines must be polygons")
             }
             guard g.isValid else {
-                throw Refusal(message: "\(layer.path): feature \(label(f)) has an invalid geometry (e.g. a self-intersecting ring); repair it, e.g. with ogr2ogr -makevalid")
+                throw Refusal("\(layer.path): feature \(label(f)) has an invalid geometry (e.g. a self-intersecting ring); repair it, e.g. with ogr2ogr -makevalid")
             }
             native.append(try g.wkb)
             if let transform { try g.transform(transform, path: layer.path) }

@@ -1,5 +1,6 @@
 import Foundation
 import SinkmapKernels
+import SinkmapBase
 
 /// The uncertainty table of a scene: per land-cover code the standard deviations (absolute,
 /// in the parameter's own units) of `eps_max`, `c_above`, `c_below`, `c_soil`, `c_dead` and
@@ -7,14 +8,10 @@ import SinkmapKernels
 /// the parameter table needs a row (0s for a class without uncertainty): a forgotten class
 /// would otherwise look certain.
 public enum ParameterSDTable {
-    public struct Refusal: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     /// The standard deviations in the order of `table.classes`.
     public static func parse(_ text: String, source: String, table: ParameterTable) throws -> [ParameterSD] {
         func fail(_ line: Int?, _ message: String) -> Refusal {
-            Refusal(description: "\(source)\(line.map { ":\($0)" } ?? ""): \(message)")
+            Refusal("\(source)\(line.map { ":\($0)" } ?? ""): \(message)")
         }
         var body = text
         if body.unicodeScalars.first == "\u{FEFF}" { body.unicodeScalars.removeFirst() }

@@ -2,6 +2,7 @@ import Foundation
 import GDALKit
 import SinkmapGrid
 import SinkmapKernels
+import SinkmapBase
 
 /// Checks everything `run` needs and returns it prepared: files exist and open, bands
 /// exist, CRSs transform, inputs overlap the grid, the parameter table has its columns,
@@ -72,8 +73,8 @@ public enum SceneValidator {
         func shapes<T>(_ field: String, _ path: String, _ body: () throws -> T) throws -> T {
             do {
                 return try gdal(field, path, body)
-            } catch let r as LayerShapes.Refusal {
-                throw error(field, r.message)
+            } catch let r as Refusal {
+                throw error(field, r.description)
             }
         }
 

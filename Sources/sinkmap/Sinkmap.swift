@@ -8,6 +8,7 @@ import SinkmapKernels
 import SinkmapScene
 import SinkmapAccounting
 import SinkmapSchedule
+import SinkmapBase
 
 @main
 struct Sinkmap: ParsableCommand {
@@ -66,12 +67,11 @@ func reportingErrors(_ body: () throws -> Void) throws {
 /// them the first kernel call would die with SIGILL. Refuse with one line instead; likewise a
 /// SINKMAP_KERNELS that cannot be honoured.
 func requireKernelCPU() throws {
-    struct KernelRefused: Error, CustomStringConvertible { var description: String }
     if KernelBuild.needsAVX2FMA, csinkmap_cpu_has_avx2_fma() == 0 {
-        throw KernelRefused(description: "this CPU lacks AVX2/FMA, which this build of sinkmap's kernels (\(KernelBuild.target)) needs; rebuild with SINKMAP_PORTABLE=1 swift build -c release")
+        throw Refusal("this CPU lacks AVX2/FMA, which this build of sinkmap's kernels (\(KernelBuild.target)) needs; rebuild with SINKMAP_PORTABLE=1 swift build -c release")
     }
     if let problem = KernelVariant.problem(asked: KernelVariant.asked, supported: KernelVariant.supported) {
-        throw KernelRefused(description: problem)
+        throw Refusal(problem)
     }
 }
 

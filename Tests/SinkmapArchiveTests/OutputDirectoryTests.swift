@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import SinkmapArchive
+import SinkmapBase
 
 /// The output directory: staged beside `DIR`, renamed into place when complete, never
 /// replacing what sinkmap did not write nor a folder holding an input.
@@ -24,7 +25,7 @@ import SinkmapArchive
         let dir = TempDir("outdir")
         try FileManager.default.createDirectory(atPath: dir.file("run"), withIntermediateDirectories: false)
         try write("old", dir.file("run/summary.json"))
-        #expect(throws: OutputDirectory.Refused.self) { _ = try OutputDirectory(final: dir.file("run"), overwrite: false) }
+        #expect(throws: Refusal.self) { _ = try OutputDirectory(final: dir.file("run"), overwrite: false) }
         let out = try OutputDirectory(final: dir.file("run"), overwrite: true)
         try write("new", out.file("summary.json"))
         #expect(read(dir.file("run/summary.json")) == "old")  // untouched until the new one is complete
@@ -38,12 +39,12 @@ import SinkmapArchive
         let dir = TempDir("outdir")
         try FileManager.default.createDirectory(atPath: dir.file("mine"), withIntermediateDirectories: false)
         try write("precious", dir.file("mine/notes.txt"))
-        #expect(throws: OutputDirectory.Refused.self) { _ = try OutputDirectory(final: dir.file("mine"), overwrite: true) }
+        #expect(throws: Refusal.self) { _ = try OutputDirectory(final: dir.file("mine"), overwrite: true) }
         #expect(read(dir.file("mine/notes.txt")) == "precious")
-        #expect(throws: OutputDirectory.Refused.self) {
+        #expect(throws: Refusal.self) {
             _ = try OutputDirectory(final: dir.path, overwrite: true, protecting: [dir.file("mine/notes.txt")])
         }
-        #expect(throws: OutputDirectory.Refused.self) { _ = try OutputDirectory(final: dir.file("no/such/parent"), overwrite: false) }
+        #expect(throws: Refusal.self) { _ = try OutputDirectory(final: dir.file("no/such/parent"), overwrite: false) }
     }
 
     @Test func abandonRemovesTheStagingFolderOnly() throws {
@@ -74,7 +75,7 @@ import SinkmapArchive
         do {
             _ = try OutputDirectory(final: dir.file("run"), overwrite: true)
             Issue.record("a second OutputDirectory on the same DIR was allowed")
-        } catch let e as OutputDirectory.Refused {
+        } catch let e as Refusal {
             #expect(e.description.contains("another sinkmap run is writing it") && e.description.contains("pid \(getpid())"))
         }
         try first.commit()

@@ -1,5 +1,6 @@
 import Testing
 @testable import SinkmapEngine
+import SinkmapBase
 
 /// A run's table writers each declare what they read; a list that reads an output before it is
 /// written is refused before anything is written.
@@ -15,7 +16,7 @@ import Testing
 
     @Test func readingAnOutputNotYetWrittenIsRefused() throws {
         let list = [writer("estimates.csv", reads: ["agb.tif"]), writer("scenario/")]
-        #expect(throws: OutputWriters.OrderError.self) { try OutputWriters.checkOrder(list, after: ["zonal.csv"]) }
+        #expect(throws: Refusal.self) { try OutputWriters.checkOrder(list, after: ["zonal.csv"]) }
         do {
             try OutputWriters.checkOrder(list, after: ["zonal.csv"])
         } catch {
@@ -25,7 +26,7 @@ import Testing
 
     @Test func aWriterMayReadAnEarlierWritersOutput() throws {
         try OutputWriters.checkOrder([writer("a.csv"), writer("b.csv", reads: ["a.csv"])], after: [])
-        #expect(throws: OutputWriters.OrderError.self) {
+        #expect(throws: Refusal.self) {
             try OutputWriters.checkOrder([writer("b.csv", reads: ["a.csv"]), writer("a.csv")], after: [])
         }
     }

@@ -7,6 +7,7 @@ import Testing
 import TestSupport
 import SinkmapAccounting
 import SinkmapZones
+import SinkmapBase
 
 /// The accounting schema: slot layout, quantities and their units, the accumulator's
 /// sums against a direct computation, partials that merge and travel as JSON.
@@ -185,14 +186,14 @@ import SinkmapZones
         var merged = a
         try merged.merge(try RunPartials(plan: "p", tileCount: 4, tiles: [1, 3], sums: ZonalAccumulator(layout: sums.layout)))
         #expect(merged.isComplete && merged.sums == sums)
-        #expect(throws: RunPartials.Mismatch.self) { try merged.merge(a) }
+        #expect(throws: Refusal.self) { try merged.merge(a) }
         var other = a
-        #expect(throws: RunPartials.Mismatch.self) {
+        #expect(throws: Refusal.self) {
             try other.merge(try RunPartials(plan: "another grid", tileCount: 4, tiles: [1], sums: ZonalAccumulator(layout: sums.layout)))
         }
         // A tile counted twice or out of range is refused, also when decoding.
-        #expect(throws: RunPartials.Mismatch.self) { _ = try RunPartials(plan: "p", tileCount: 4, tiles: [1, 1], sums: sums) }
-        #expect(throws: RunPartials.Mismatch.self) { _ = try RunPartials(plan: "p", tileCount: 4, tiles: [4], sums: sums) }
+        #expect(throws: Refusal.self) { _ = try RunPartials(plan: "p", tileCount: 4, tiles: [1, 1], sums: sums) }
+        #expect(throws: Refusal.self) { _ = try RunPartials(plan: "p", tileCount: 4, tiles: [4], sums: sums) }
         let doubled = String(decoding: try JSONEncoder().encode(a), as: UTF8.self).replacingOccurrences(of: "[0,2]", with: "[0,0,2]")
         #expect(doubled.contains("[0,0,2]"))
         #expect(throws: (any Error).self) { _ = try JSONDecoder().decode(RunPartials.self, from: Data(doubled.utf8)) }

@@ -1,6 +1,7 @@
 import GDALKit
 import SinkmapEngine
 import Testing
+import SinkmapBase
 
 /// The shard ranges and rectangles as pure functions, and `--shard` parsing (no files).
 struct ShardSpecTests {
@@ -52,7 +53,7 @@ struct ShardSpecTests {
             ("1/2/3", [:], "expected K/N"),
             ("5/4", [:], "shard 5 of 4 does not exist"),
         ] as [(String, [String: String], String)] {
-            #expect(throws: ShardSpec.Invalid.self) { try ShardSpec.parse(text, environment: env) }
+            #expect(throws: Refusal.self) { try ShardSpec.parse(text, environment: env) }
             do { _ = try ShardSpec.parse(text, environment: env) } catch { #expect("\(error)".contains(words), "\(text): \(error)") }
         }
     }

@@ -7,6 +7,7 @@ import TestSupport
 import SinkmapAccounting
 import SinkmapArchive
 import SinkmapSchedule
+import SinkmapBase
 
 /// The engine's two public steps: partials of disjoint tile sets, merged and finalized,
 /// give the same bytes as one whole run; incomplete partials are refused.
@@ -61,7 +62,7 @@ import SinkmapSchedule
         defer { out.abandon() }
         let workspace = try RunWorkspace(plan, directory: out.staging)
         let some = try Engine.computePartials(plan, tiles: [0, 1], workspace: workspace, threads: 1)
-        #expect(throws: RunPartials.Mismatch.self) {
+        #expect(throws: Refusal.self) {
             _ = try Engine.finalize(some, plan: plan, workspace: workspace, out: out, context: .init(threads: 1, softwareVersion: "dev"))
         }
         #expect(!FileManager.default.fileExists(atPath: out.file("zonal.csv")))

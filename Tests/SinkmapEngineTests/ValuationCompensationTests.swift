@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 import SinkmapAccounting
 import SinkmapSchedule
+import SinkmapBase
 
 /// Issue 15: valuation against a hand computation; compensation exact to the cent, following
 /// the weights, with ties and units that are sources.
@@ -25,7 +26,7 @@ import SinkmapSchedule
         // Zero basis gets nothing either; a huge budget stays exact.
         let b = try Compensation.allocate(cents: 999_999_999_999, basis: [0, 7, 11, 13])
         #expect(b.cents.reduce(0, +) == 999_999_999_999 && b.cents[0] == 0)
-        #expect(throws: Compensation.Refused.self) { try Compensation.allocate(cents: 100, basis: [-1, 0]) }
+        #expect(throws: Refusal.self) { try Compensation.allocate(cents: 100, basis: [-1, 0]) }
     }
 
     /// On the demo: amounts sum to the budget exactly, each within a cent of budget × share, and

@@ -1,5 +1,6 @@
 import SinkmapKernels
 import SinkmapScene
+import SinkmapBase
 
 /// `models: {agb: knn}`: the map's AGB imputed per pixel from the scene's plots, where the
 /// allometry would apply (a class with `agb_a`/`agb_b` and a canopy height). A pixel's
@@ -23,7 +24,7 @@ public enum AGBImputation {
         }
         let parts = BadPlot.allCases.compactMap { r in bad[r].map { "\($0.count) \(r.rawValue) (\(PlotSource.ids($0)))" } }
         if !parts.isEmpty || x.isEmpty {
-            throw PlotSource.Refusal(message: "plots: \(scene.plotsPath ?? ""): the kNN reference plots must have every predictor: "
+            throw Refusal("plots: \(scene.plotsPath ?? ""): the kNN reference plots must have every predictor: "
                                       + (parts.isEmpty ? "there are none" : parts.joined(separator: "; ")))
         }
         return NearestNeighbours(predictors: x, agb: y, k: k)

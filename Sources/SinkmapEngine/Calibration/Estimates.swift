@@ -4,6 +4,7 @@ import SinkmapScene
 import SinkmapArchive
 import SinkmapZones
 import SinkmapAccounting
+import SinkmapBase
 
 /// `estimates.csv` of a run whose scene has a `plots` block: per unit of every level, the map's
 /// AGB total corrected by the plots' residuals (`DifferenceEstimate`), with its design-based
@@ -19,8 +20,8 @@ public enum Estimates {
         guard let spec = scene.scene.accounting.plots, let path = scene.plotsPath else { return [] }
         let source = PlotSource(path: path, layer: spec.layer, agbField: spec.agb, idField: spec.id, radius: spec.radius)
         let plots: [FieldPlot]
-        do { plots = try source.read(grid: scene.grid) } catch let r as PlotSource.Refusal {
-            throw PlotSource.Refusal(message: "plots: " + r.message)
+        do { plots = try source.read(grid: scene.grid) } catch let r as Refusal {
+            throw Refusal("plots: " + r.description)
         }
         let reader = PredictorReader(scene: scene)
         let badAGB = plots.filter { !($0.agb.map { $0 >= 0 } ?? false) }.map(\.id)
@@ -29,7 +30,7 @@ public enum Estimates {
         if !outside.isEmpty { parts.append("\(outside.count) \(BadPlot.outsideGrid.rawValue) (\(PlotSource.ids(outside)))") }
         if !badAGB.isEmpty { parts.append("\(badAGB.count) \(BadPlot.badAGB.rawValue) (\(PlotSource.ids(badAGB)))") }
         if !parts.isEmpty {
-            throw PlotSource.Refusal(message: "plots: \(path): \(parts.joined(separator: "; ")); remove or fix them")
+            throw Refusal("plots: \(path): \(parts.joined(separator: "; ")); remove or fix them")
         }
         return plots
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GDALKit
 import SinkmapScene
+import SinkmapBase
 
 /// Field plots as read from any GDAL vector layer (points or polygons): each plot's id, its
 /// measured aboveground biomass (Mg/ha; nil when missing or not a number), the class its
@@ -49,11 +50,11 @@ public struct PlotSource: Sendable {
         let wanted = [agbField] + [idField, classField].compactMap { $0 }
         let features = try layer.features(fields: wanted)
         guard let source = layer.spatialReference.flatMap({ $0.isUndefined ? nil : $0 }) else {
-            throw Refusal(message: "\(path): layer '\(layer.name)' has no CRS; assign the right one, e.g. with ogr2ogr -a_srs")
+            throw Refusal("\(path): layer '\(layer.name)' has no CRS; assign the right one, e.g. with ogr2ogr -a_srs")
         }
         let target = try SpatialReference(definition: grid.crsWKT)
         if radius != nil, target.isGeographic {
-            throw Refusal(message: "\(path): --radius needs a projected grid (the scene's grid is geographic); give the plots as polygons")
+            throw Refusal("\(path): --radius needs a projected grid (the scene's grid is geographic); give the plots as polygons")
         }
         let transform = source.isSame(as: target) ? nil : try CoordinateTransform(from: source, to: target)
         let t = grid.transform
@@ -63,7 +64,7 @@ public struct PlotSource: Sendable {
         for f in features {
             let id = idField.map { f.fields[$0] ?? "" } ?? String(f.fid)
             guard let g = f.geometry else {
-                throw Refusal(message: "\(path): plot \(id) has no geometry")
+                throw Refusal("\(path): plot \(id) has no geometry")
             }
             if let transform { try g.transform(transform, path: path) }
             let agbText = f.fields[agbField]!.trimmingCharacters(in: .whitespaces)
@@ -83,24 +84,18 @@ public struct PlotSource: Sendable {
                 }
             } else if g.isAreal {
                 guard g.isValid else {
-                    throw Refusal(message: "\(path): plot \(id) has an invalid geometry (e.g. a self-intersecting ring); repair it, e.g. with ogr2ogr -makevalid")
+                    throw Refusal("\(path): plot \(id) has an invalid geometry (e.g. a self-intersecting ring); repair it, e.g. with ogr2ogr -makevalid")
                 }
-                guard let e = g.envelope else { throw Refusal(message: "\(path): plot \(id) has an empty geometry") }
+                guard let e = g.envelope else { throw Refusal("\(path): plot \(id) has an empty geometry") }
                 plot.location = SIMD2((e.xmin + e.xmax) / 2, (e.ymin + e.ymax) / 2)
                 plot.footprint = g.polygons.map { $0.map { ring in ring.map { ($0 - origin) / size } } }
             } else {
-                throw Refusal(message: "\(path): plot \(id) is a \(g.typeName); plots must be points or polygons")
+                throw Refusal("\(path): plot \(id) is a \(g.typeName); plots must be points or polygons")
             }
             plots.append(plot)
         }
-        guard !plots.isEmpty else { throw Refusal(message: "\(path): the layer '\(layer.name)' has no plots") }
+        guard !plots.isEmpty else { throw Refusal("\(path): the layer '\(layer.name)' has no plots") }
         return plots
-    }
-
-    public struct Refusal: Error, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
-        public init(message: String) { self.message = message }
     }
 
     /// "id X" or "ids X, Y": at most ten ids, then how many more.

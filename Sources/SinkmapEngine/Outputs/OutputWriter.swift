@@ -1,4 +1,5 @@
 import SinkmapArchive
+import SinkmapBase
 
 /// One output of a run beyond the five COGs (a table, a folder of tables), as a step of
 /// `Engine.finalize`: the files it writes and the outputs it reads. What a writer reads is part of
@@ -15,18 +16,13 @@ struct OutputWriter {
 
 /// Runs a list of output writers in their order.
 enum OutputWriters {
-    /// A writer listed before an output it reads: a mistake in the list, not in the data.
-    struct OrderError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// Checks that each writer reads only outputs in `written` or written by a writer before it.
     static func checkOrder(_ writers: [OutputWriter], after written: Set<String>) throws {
         var available = written
         for w in writers {
             let missing = w.reads.subtracting(available)
             if !missing.isEmpty {
-                throw OrderError(description: "\(w.name) reads \(missing.sorted().joined(separator: ", ")), not written before it")
+                throw Refusal("\(w.name) reads \(missing.sorted().joined(separator: ", ")), not written before it")
             }
             available.insert(w.name)
         }

@@ -6,6 +6,7 @@ import SinkmapAccounting
 import SinkmapArchive
 import SinkmapKernels
 import SinkmapSchedule
+import SinkmapBase
 
 /// The run's two public steps. `computePartials` reads, computes and accumulates any set
 /// of tiles of a plan (in parallel, each worker with its own stages: `TileReader` →
@@ -106,7 +107,7 @@ public enum Engine {
         try checkComplete(partials, plan: plan)
         // The rasters come from this workspace's sink: every tile must have been written there.
         if let missing = plan.tiles.first(where: { !workspace.sink.hasWritten($0) }) {
-            throw RunPartials.Mismatch(description: "tile \(missing) of the outputs was not written into this workspace; finalize where the tiles were computed")
+            throw Refusal("tile \(missing) of the outputs was not written into this workspace; finalize where the tiles were computed")
         }
         try refuseEmpty(partials.sums, scene: plan.scene)
         try workspace.sink.describe(bands: OutputLayers.bands, metadata: outputMetadata(plan.scene, version: context.softwareVersion))
@@ -118,10 +119,10 @@ public enum Engine {
     /// Partials of this plan, covering every tile.
     static func checkComplete(_ partials: RunPartials, plan: RunPlan) throws {
         guard partials.plan == plan.key, partials.sums.layout == plan.layout else {
-            throw RunPartials.Mismatch(description: "the partials are of another plan (\(partials.plan), not \(plan.key))")
+            throw Refusal("the partials are of another plan (\(partials.plan), not \(plan.key))")
         }
         guard partials.isComplete else {
-            throw RunPartials.Mismatch(description: "the partials cover \(partials.tiles.count) of \(plan.tiles.count) tiles; every tile is needed to write the outputs")
+            throw Refusal("the partials cover \(partials.tiles.count) of \(plan.tiles.count) tiles; every tile is needed to write the outputs")
         }
     }
 

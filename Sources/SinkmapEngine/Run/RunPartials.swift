@@ -1,5 +1,6 @@
 import GDALKit
 import SinkmapAccounting
+import SinkmapBase
 
 /// The exact result of computing some tiles of a run: the zonal partial sums and the
 /// tiles they cover. Partials of disjoint tile sets of one plan merge into the partials of
@@ -14,10 +15,6 @@ public struct RunPartials: Sendable, Equatable, Codable {
     /// Indices of the tiles these partials cover, ascending, each once.
     public private(set) var tiles: [Int]
     public private(set) var sums: ZonalAccumulator
-
-    public struct Mismatch: Error, CustomStringConvertible {
-        public var description: String
-    }
 
     public init(plan: String, tileCount: Int, tiles: [Int], sums: ZonalAccumulator) throws {
         self.plan = plan
@@ -36,13 +33,13 @@ public struct RunPartials: Sendable, Equatable, Codable {
     /// Tiles in range and unique; one total per slot of the layout.
     func check() throws {
         guard tiles.allSatisfy({ (0..<tileCount).contains($0) }) else {
-            throw Mismatch(description: "partials name a tile outside 0..<\(tileCount)")
+            throw Refusal("partials name a tile outside 0..<\(tileCount)")
         }
         guard zip(tiles, tiles.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            throw Mismatch(description: "partials count a tile twice")
+            throw Refusal("partials count a tile twice")
         }
         guard sums.slots.count == sums.layout.count else {
-            throw Mismatch(description: "partials hold \(sums.slots.count) totals for a layout of \(sums.layout.count) slots")
+            throw Refusal("partials hold \(sums.slots.count) totals for a layout of \(sums.layout.count) slots")
         }
     }
 
@@ -52,11 +49,11 @@ public struct RunPartials: Sendable, Equatable, Codable {
     /// Adds the partials of other tiles. Refuses partials of another plan or tiles counted twice.
     public mutating func merge(_ o: RunPartials) throws {
         guard o.plan == plan, o.tileCount == tileCount, o.sums.layout == sums.layout else {
-            throw Mismatch(description: "partials of different runs (plan \(o.plan) vs \(plan))")
+            throw Refusal("partials of different runs (plan \(o.plan) vs \(plan))")
         }
         let mine = Set(tiles)
         if let twice = o.tiles.first(where: mine.contains) {
-            throw Mismatch(description: "tile \(twice) is in both partials")
+            throw Refusal("tile \(twice) is in both partials")
         }
         tiles = (tiles + o.tiles).sorted()
         sums.merge(o.sums)

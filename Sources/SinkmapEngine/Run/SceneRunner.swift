@@ -4,6 +4,7 @@ import SinkmapScene
 import SinkmapAccounting
 import SinkmapArchive
 import SinkmapSchedule
+import SinkmapBase
 
 /// How `run` is carried out.
 public struct RunOptions: Sendable {
@@ -71,7 +72,7 @@ public enum SceneRunner {
     static func checkMemory(_ plan: RunPlan, threads: Int, budgetMiB: Int) throws {
         let need = plan.memoryEstimate(threads: threads)
         if need > budgetMiB << 20 {
-            throw OutputDirectory.Refused(description: "tiles of \(plan.tileSize) px on \(threads) thread\(threads == 1 ? "" : "s") need about \(need >> 20) MiB (tile buffers and GDAL's cache), above the memory budget of \(budgetMiB) MiB; use a smaller --tile-size or fewer --threads, or raise --memory")
+            throw Refusal("tiles of \(plan.tileSize) px on \(threads) thread\(threads == 1 ? "" : "s") need about \(need >> 20) MiB (tile buffers and GDAL's cache), above the memory budget of \(budgetMiB) MiB; use a smaller --tile-size or fewer --threads, or raise --memory")
         }
     }
 

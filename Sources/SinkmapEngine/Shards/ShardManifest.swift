@@ -4,6 +4,7 @@ import GDALKit
 import SinkmapKernels
 import SinkmapScene
 import SinkmapArchive
+import SinkmapBase
 
 /// `shard.json` in a shard's directory: what the shard computed (its exact partials), of
 /// which scene and plan, by which software, and where its raster piece is. `merge` puts
@@ -48,14 +49,14 @@ public struct ShardManifest: Codable, Sendable, Equatable {
     public static func read(directory: String) throws -> ShardManifest {
         let path = directory + "/" + fileName
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw RunPartials.Mismatch(description: "\(directory): not a shard directory (no \(fileName); made by sinkmap run --shard K/N)")
+            throw Refusal("\(directory): not a shard directory (no \(fileName); made by sinkmap run --shard K/N)")
         }
         do {
             return try JSONDecoder().decode(ShardManifest.self, from: data)
-        } catch let e as RunPartials.Mismatch {
-            throw RunPartials.Mismatch(description: "\(path): \(e.description)")
+        } catch let e as Refusal {
+            throw Refusal("\(path): \(e.description)")
         } catch {
-            throw RunPartials.Mismatch(description: "\(path): not a readable shard manifest (\(error))")
+            throw Refusal("\(path): not a readable shard manifest (\(error))")
         }
     }
 

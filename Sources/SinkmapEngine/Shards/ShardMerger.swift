@@ -4,6 +4,7 @@ import SinkmapScene
 import SinkmapArchive
 import SinkmapKernels
 import SinkmapSchedule
+import SinkmapBase
 
 /// `sinkmap merge SHARDDIR... --out DIR`: checks that the shards belong together, adds their
 /// exact partials, assembles their raster pieces through a VRT and finalizes exactly as a
@@ -20,13 +21,13 @@ public enum ShardMerger {
         let scene = try SceneValidator.prepare(try SceneParser.load(path: first.scene.file))
         let now = try ShardManifest.fingerprint(scene)
         guard now == first.sceneFingerprint else {
-            throw RunPartials.Mismatch(description: "\(first.scene.file): the scene or one of its inputs changed since the shards ran (fingerprint \(now.prefix(12)), shards \(first.sceneFingerprint.prefix(12))); run the shards again")
+            throw Refusal("\(first.scene.file): the scene or one of its inputs changed since the shards ran (fingerprint \(now.prefix(12)), shards \(first.sceneFingerprint.prefix(12))); run the shards again")
         }
         GDAL.initialize()
         GDAL.limitCache(megabytes: 64)
         let plan = try RunPlan(scene, tileSize: first.tileSize)
         guard plan.key == first.plan else {
-            throw RunPartials.Mismatch(description: "the shards' plan (\(first.plan)) is not this build's plan of the scene (\(plan.key))")
+            throw Refusal("the shards' plan (\(first.plan)) is not this build's plan of the scene (\(plan.key))")
         }
         var partials = first.partials
         for m in manifests.dropFirst() { try partials.merge(m.partials) }
@@ -40,7 +41,7 @@ public enum ShardMerger {
             for i in order {
                 let m = manifests[i], file = dirs[i] + "/" + ShardManifest.pieceName
                 guard let area = m.areaWindow, FileManager.default.fileExists(atPath: file) else {
-                    throw RunPartials.Mismatch(description: "\(directories[i]): shard \(m.shard) has no raster piece (\(ShardManifest.pieceName)); run it again")
+                    throw Refusal("\(directories[i]): shard \(m.shard) has no raster piece (\(ShardManifest.pieceName)); run it again")
                 }
                 for r in ShardSpec.rectangles(of: m.tiles[0]..<m.tiles[1], tiles: plan.tiles) {
                     let source = Window(col: r.col - area.col, row: r.row - area.row, width: r.width, height: r.height)
@@ -74,7 +75,7 @@ public enum ShardMerger {
     /// Refuses, in one line naming what differs, shards that are not the N shards of one run
     /// of one scene by one build: software, scene, plan, N, a shard twice or missing.
     public static func checkTogether(_ m: [ShardManifest], directories: [String]) throws {
-        func fail(_ s: String) -> RunPartials.Mismatch { RunPartials.Mismatch(description: s) }
+        func fail(_ s: String) -> Refusal { Refusal(s) }
         guard let a = m.first else { throw fail("merge: no shard directories given") }
         let da = directories[0]
         for (b, db) in zip(m, directories).dropFirst() {

@@ -3,6 +3,7 @@ import GDALKit
 import SinkmapScene
 import SinkmapArchive
 import SinkmapSchedule
+import SinkmapBase
 
 /// `sinkmap run SCENE --shard K/N --out SHARDDIR`: the K-th range of tiles computed as in a
 /// run, the shard's rows of the five output bands written to `layers.tif` and its exact
@@ -30,7 +31,7 @@ public enum ShardRunner {
         let range = shard.tiles(of: plan.tiles.count)
         // More shards than tiles would leave some shards without a tile: refused for every K.
         guard shard.count <= plan.tiles.count, let area = ShardSpec.area(of: range, tiles: plan.tiles, grid: scene.grid) else {
-            throw ShardSpec.Invalid(description: "--shard \(shard): the scene has only \(plan.tiles.count) tiles of \(plan.tileSize) px, fewer than \(shard.count) shards; use at most \(plan.tiles.count) shards or a smaller --tile-size")
+            throw Refusal("--shard \(shard): the scene has only \(plan.tiles.count) tiles of \(plan.tileSize) px, fewer than \(shard.count) shards; use at most \(plan.tiles.count) shards or a smaller --tile-size")
         }
         let threads = RunPlan.threads(options.threads, tileCount: range.count)
         try SceneRunner.checkMemory(plan, threads: threads, budgetMiB: options.memoryBudgetMiB)

@@ -1,4 +1,5 @@
 import GDALKit
+import SinkmapBase
 
 /// Which part of a run a shard computes: the K-th (1-based) of N contiguous ranges of tiles,
 /// a pure function of the plan's tile count (itself of the grid and the tile size) and N.
@@ -7,15 +8,10 @@ public struct ShardSpec: Sendable, Equatable, Codable, CustomStringConvertible {
     public var index: Int
     public var count: Int
 
-    public struct Invalid: Error, CustomStringConvertible {
-        public var description: String
-        public init(description: String) { self.description = description }
-    }
-
     public init(index: Int, count: Int) throws {
-        guard count >= 1 else { throw Invalid(description: "--shard: the number of shards must be at least 1 (got \(count))") }
+        guard count >= 1 else { throw Refusal("--shard: the number of shards must be at least 1 (got \(count))") }
         guard (1...count).contains(index) else {
-            throw Invalid(description: "--shard: shard \(index) of \(count) does not exist (shards are numbered 1 to \(count))")
+            throw Refusal("--shard: shard \(index) of \(count) does not exist (shards are numbered 1 to \(count))")
         }
         self.index = index
         self.count = count
@@ -65,36 +61,36 @@ public struct ShardSpec: Sendable, Equatable, Codable, CustomStringConvertible {
     public static func parse(_ text: String, environment: [String: String]) throws -> ShardSpec {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         func number(_ s: String, _ what: String) throws -> Int {
-            guard let n = Int(s) else { throw Invalid(description: "--shard: expected K/N, auto or auto/N, got '\(text)' (\(what) '\(s)' is not a number)") }
+            guard let n = Int(s) else { throw Refusal("--shard: expected K/N, auto or auto/N, got '\(text)' (\(what) '\(s)' is not a number)") }
             return n
         }
-        guard parts.count <= 2, !text.isEmpty else { throw Invalid(description: "--shard: expected K/N, auto or auto/N, got '\(text)'") }
+        guard parts.count <= 2, !text.isEmpty else { throw Refusal("--shard: expected K/N, auto or auto/N, got '\(text)'") }
         if parts[0] != "auto" {
-            guard parts.count == 2 else { throw Invalid(description: "--shard: expected K/N, auto or auto/N, got '\(text)'") }
+            guard parts.count == 2 else { throw Refusal("--shard: expected K/N, auto or auto/N, got '\(text)'") }
             return try ShardSpec(index: try number(parts[0], "K"), count: try number(parts[1], "N"))
         }
         let given = parts.count == 2 ? try number(parts[1], "N") : nil
         if let id = environment["SLURM_ARRAY_TASK_ID"] {
-            guard let k = Int(id) else { throw Invalid(description: "--shard auto: SLURM_ARRAY_TASK_ID='\(id)' is not a number") }
+            guard let k = Int(id) else { throw Refusal("--shard auto: SLURM_ARRAY_TASK_ID='\(id)' is not a number") }
             let n: Int
             if let given { n = given } else {
                 guard let c = environment["SLURM_ARRAY_TASK_COUNT"], let count = Int(c) else {
-                    throw Invalid(description: "--shard auto: SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; give the count as --shard auto/N")
+                    throw Refusal("--shard auto: SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; give the count as --shard auto/N")
                 }
                 n = count
             }
             guard (1...max(n, 1)).contains(k) else {
-                throw Invalid(description: "--shard auto: SLURM_ARRAY_TASK_ID=\(k) is outside 1..\(n); submit the array as --array=1-\(n)")
+                throw Refusal("--shard auto: SLURM_ARRAY_TASK_ID=\(k) is outside 1..\(n); submit the array as --array=1-\(n)")
             }
             return try ShardSpec(index: k, count: n)
         }
         if let id = environment["JOB_COMPLETION_INDEX"] {
-            guard let i = Int(id) else { throw Invalid(description: "--shard auto: JOB_COMPLETION_INDEX='\(id)' is not a number") }
+            guard let i = Int(id) else { throw Refusal("--shard auto: JOB_COMPLETION_INDEX='\(id)' is not a number") }
             guard let n = given else {
-                throw Invalid(description: "--shard auto: JOB_COMPLETION_INDEX is set but Kubernetes gives no count; use --shard auto/N (N = the job's completions)")
+                throw Refusal("--shard auto: JOB_COMPLETION_INDEX is set but Kubernetes gives no count; use --shard auto/N (N = the job's completions)")
             }
             return try ShardSpec(index: i + 1, count: n)
         }
-        throw Invalid(description: "--shard auto: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set (not in a Slurm array or an indexed Kubernetes job); give --shard K/N")
+        throw Refusal("--shard auto: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set (not in a Slurm array or an indexed Kubernetes job); give --shard K/N")
     }
 }

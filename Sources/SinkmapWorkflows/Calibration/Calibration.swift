@@ -4,6 +4,7 @@ import SinkmapKernels
 import SinkmapScene
 import SinkmapAccounting
 import SinkmapEngine
+import SinkmapBase
 
 /// `sinkmap calibrate`: field plots → predictors on the scene's grid → the allometry fitted per
 /// class and kNN imputation, both cross-validated over the same seeded folds.
@@ -45,14 +46,11 @@ public struct CalibrationResult: Sendable {
 }
 
 public enum Calibration {
-    /// A refusal of the plots or the options, in one line.
-    public typealias Refusal = PlotSource.Refusal
-
     /// Reads the plots and their predictors; refuses bad plots in one line (or skips them).
     public static func usablePlots(scene: PreparedScene, source: PlotSource, skipBad: Bool) throws
         -> (plots: [UsablePlot], skipped: [(reason: BadPlot, ids: [String])]) {
         let plots: [FieldPlot]
-        do { plots = try source.read(grid: scene.grid) } catch let r as PlotSource.Refusal { throw Refusal(message: r.message) }
+        plots = try source.read(grid: scene.grid)
         let reader = PredictorReader(scene: scene)
         var good: [UsablePlot] = []
         var bad: [BadPlot: [String]] = [:]
@@ -71,7 +69,7 @@ public enum Calibration {
         if !skipped.isEmpty && !skipBad {
             let total = skipped.reduce(0) { $0 + $1.ids.count }
             let parts = skipped.map { "\($0.ids.count) \($0.reason.rawValue) (\(PlotSource.ids($0.ids)))" }
-            throw Refusal(message: "\(source.path): \(total) of \(plots.count) plots cannot be used: \(parts.joined(separator: "; ")); fix them or use --skip-bad to leave them out")
+            throw Refusal("\(source.path): \(total) of \(plots.count) plots cannot be used: \(parts.joined(separator: "; ")); fix them or use --skip-bad to leave them out")
         }
         return (good, skipped)
     }
@@ -80,7 +78,7 @@ public enum Calibration {
     public static func calibrate(plots: [UsablePlot], skipped: [(reason: BadPlot, ids: [String])], table: ParameterTable,
                                  carbonFraction: Double, options o: CalibrationOptions) throws -> CalibrationResult {
         guard o.folds >= 2, o.folds <= plots.count else {
-            throw Refusal(message: "--folds must be between 2 and the number of usable plots (\(plots.count)); got \(o.folds)")
+            throw Refusal("--folds must be between 2 and the number of usable plots (\(plots.count)); got \(o.folds)")
         }
         let fitted = Set(table.classes.indices.filter { table.classes[$0].hasAllometry || o.classes.contains(table.classes[$0].code) })
         let fits = fitClasses(plots, fitted: fitted, minPlots: o.minPlots)

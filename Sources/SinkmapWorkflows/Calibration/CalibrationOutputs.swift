@@ -4,6 +4,7 @@ import SinkmapScene
 import SinkmapArchive
 import SinkmapEngine
 import SinkmapAccounting
+import SinkmapBase
 
 /// `calibration.json`: what was fitted, how well, and from what.
 public struct CalibrationReport: Codable, Sendable {
@@ -108,7 +109,7 @@ extension Calibration {
 
         guard let tablePath = scene.inputFiles.first(where: { $0.role == "parameters" })?.path,
               let text = FileManager.default.contents(atPath: tablePath).map({ String(decoding: $0, as: UTF8.self) }) else {
-            throw Refusal(message: "the scene's parameter table could not be read again")
+            throw Refusal("the scene's parameter table could not be read again")
         }
         try OutputDirectory.write(try calibratedTable(text, table: table), to: dir.file("classes.calibrated.csv"))
 
@@ -130,11 +131,11 @@ extension Calibration {
         var t = text
         if t.unicodeScalars.first == "\u{FEFF}" { t.unicodeScalars.removeFirst() }
         guard let records = try? CSV.parse(t), let header = records.first else {
-            throw Refusal(message: "the scene's parameter table could not be parsed again")
+            throw Refusal("the scene's parameter table could not be parsed again")
         }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard let ci = names.firstIndex(of: "code"), let ai = names.firstIndex(of: "agb_a"), let bi = names.firstIndex(of: "agb_b") else {
-            throw Refusal(message: "the scene's parameter table lacks code, agb_a or agb_b")
+            throw Refusal("the scene's parameter table lacks code, agb_a or agb_b")
         }
         var out = header.fields.map(ZonalTable.quote).joined(separator: ",") + "\n"
         for rec in records.dropFirst() {

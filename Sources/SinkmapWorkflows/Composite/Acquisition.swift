@@ -12,12 +12,6 @@ public struct Acquisition: Sendable, Equatable {
     public var date: String { String(format: "%04d-%02d-%02d", year, month, day) }
 }
 
-/// A line of input the catalogue refuses (one line, naming the file).
-public struct CompositeInputError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
 /// Which sensors the catalogue looks for.
 public enum SensorChoice: String, Sendable, CaseIterable {
     case auto, landsatC2L2 = "landsat-c2-l2", sentinel2L2A = "sentinel2-l2a", manifest

@@ -1,4 +1,5 @@
 import Foundation
+import SinkmapBase
 import SinkmapKernels
 
 /// The acquisitions found in the inputs of `sinkmap composite`: Landsat C2 L2 and Sentinel-2
@@ -16,7 +17,7 @@ public struct AcquisitionCatalog: Sendable {
         for input in inputs {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: input, isDirectory: &isDir) else {
-                throw CompositeInputError("\(input): no such file or folder")
+                throw Refusal("\(input): no such file or folder")
             }
             if isDir.boolValue {
                 let base = URL(fileURLWithPath: input).standardizedFileURL.path
@@ -35,7 +36,7 @@ public struct AcquisitionCatalog: Sendable {
             for f in files where f.lowercased().hasSuffix(".csv") { all += try manifest(f) }
         }
         guard !all.isEmpty else {
-            throw CompositeInputError("\(inputs.joined(separator: ", ")): no acquisition found (sensor \(sensor.rawValue): Landsat C2 L2 *_SR_B*.TIF with *_QA_PIXEL.TIF, Sentinel-2 L2A B04/B08/SCL, or a CSV manifest)")
+            throw Refusal("\(inputs.joined(separator: ", ")): no acquisition found (sensor \(sensor.rawValue): Landsat C2 L2 *_SR_B*.TIF with *_QA_PIXEL.TIF, Sentinel-2 L2A B04/B08/SCL, or a CSV manifest)")
         }
         all.sort { ($0.date, $0.id) < ($1.date, $1.id) }
         return AcquisitionCatalog(acquisitions: all.filter { $0.year == year }, outsideYear: all.filter { $0.year != year })
@@ -61,7 +62,7 @@ public struct AcquisitionCatalog: Sendable {
             let (redBand, nirBand) = p.sat == 7 ? ("SR_B3", "SR_B4") : ("SR_B4", "SR_B5")
             guard let red = p.bands[redBand], let nir = p.bands[nirBand], let qa = p.bands["QA_PIXEL"] else {
                 let missing = [redBand, nirBand, "QA_PIXEL"].filter { p.bands[$0] == nil }
-                throw CompositeInputError("\(id): Landsat product without \(missing.joined(separator: ", ")) (needs red \(redBand), NIR \(nirBand) and QA_PIXEL)")
+                throw Refusal("\(id): Landsat product without \(missing.joined(separator: ", ")) (needs red \(redBand), NIR \(nirBand) and QA_PIXEL)")
             }
             return Acquisition(id: id, year: p.date.0, month: p.date.1, day: p.date.2, red: red, nir: nir, qa: qa,
                                qaType: .landsatQAPixel, redScaling: .landsatC2, nirScaling: .landsatC2)
@@ -91,7 +92,7 @@ public struct AcquisitionCatalog: Sendable {
             }
             guard let red = pick("B04", prefer: 10), let nir = pick("B08", prefer: 10), let scl = pick("SCL", prefer: 20) else {
                 let missing = ["B04", "B08", "SCL"].filter { p.bands[$0] == nil }
-                throw CompositeInputError("\(id): Sentinel-2 product without \(missing.joined(separator: ", ")) (needs B04, B08 and SCL)")
+                throw Refusal("\(id): Sentinel-2 product without \(missing.joined(separator: ", ")) (needs B04, B08 and SCL)")
             }
             let offsets = boaOffsets(near: red)
             return Acquisition(id: id, year: p.date.0, month: p.date.1, day: p.date.2, red: red, nir: nir, qa: scl,
@@ -126,13 +127,13 @@ public struct AcquisitionCatalog: Sendable {
     static func manifest(_ path: String) throws -> [Acquisition] {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw CompositeInputError("\(path): cannot read the manifest: \(error.localizedDescription)")
+            throw Refusal("\(path): cannot read the manifest: \(error.localizedDescription)")
         }
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let header = lines.first?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? []
         let columns = ["date", "red", "nir", "qa", "qa_type"]
         guard let idx = Optional(columns.map { header.firstIndex(of: $0) }), !idx.contains(nil) else {
-            throw CompositeInputError("\(path): a manifest needs the columns date, red, nir, qa, qa_type (got \(header.joined(separator: ",")))")
+            throw Refusal("\(path): a manifest needs the columns date, red, nir, qa, qa_type (got \(header.joined(separator: ",")))")
         }
         let base = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base + "/" + p }
@@ -142,14 +143,14 @@ public struct AcquisitionCatalog: Sendable {
             let where_ = "\(path): row \(i + 2)"
             let d = cell(0).split(separator: "-").compactMap { Int($0) }
             guard d.count == 3, (1...12).contains(d[1]), (1...31).contains(d[2]) else {
-                throw CompositeInputError("\(where_): date '\(cell(0))' is not YYYY-MM-DD")
+                throw Refusal("\(where_): date '\(cell(0))' is not YYYY-MM-DD")
             }
             guard let type = QualityType(rawValue: cell(4).lowercased()) else {
-                throw CompositeInputError("\(where_): qa_type '\(cell(4))' is not qa_pixel or scl")
+                throw Refusal("\(where_): qa_type '\(cell(4))' is not qa_pixel or scl")
             }
             let scaling: ReflectanceScaling = type == .landsatQAPixel ? .landsatC2 : .sentinel2(offset: 0)
             for c in 1...3 where !FileManager.default.fileExists(atPath: resolve(cell(c))) {
-                throw CompositeInputError("\(where_): \(columns[c]) \(resolve(cell(c))) does not exist")
+                throw Refusal("\(where_): \(columns[c]) \(resolve(cell(c))) does not exist")
             }
             return Acquisition(id: "\((path as NSString).lastPathComponent)#\(i + 2)", year: d[0], month: d[1], day: d[2],
                                red: resolve(cell(1)), nir: resolve(cell(2)), qa: resolve(cell(3)), qaType: type,

@@ -1,4 +1,5 @@
 import Foundation
+import SinkmapBase
 import GDALKit
 import SinkmapScene
 
@@ -14,7 +15,7 @@ enum CompositeGrid {
         case .explicit(let crs, let res, let b):
             let g = Grid(crsWKT: try SpatialReference(definition: crs).wkt, resolution: res, bounds: (b[0], b[1], b[2], b[3]))
             guard g.width > 0, g.height > 0, g.width < 1_000_000, g.height < 1_000_000 else {
-                throw CompositeInputError("\(scene): grid: \(g.width) × \(g.height) pixels is not a usable grid")
+                throw Refusal("\(scene): grid: \(g.width) × \(g.height) pixels is not a usable grid")
             }
             return g
         case .reference(let name):
@@ -23,7 +24,7 @@ enum CompositeGrid {
             case "landcover": ref = s.landcover
             case "canopy_height":
                 guard case .chm(let r)? = s.canopy else {
-                    throw CompositeInputError("\(scene): grid.reference: canopy_height is not a single raster in this scene")
+                    throw Refusal("\(scene): grid.reference: canopy_height is not a single raster in this scene")
                 }
                 ref = r
             default: ref = RasterRef(path: name)

@@ -1,4 +1,5 @@
 import Foundation
+import SinkmapBase
 import GDALKit
 import SinkmapGrid
 import SinkmapKernels
@@ -52,11 +53,11 @@ public enum CompositeRunner {
         GDAL.initialize()
         let catalog = try AcquisitionCatalog.scan(o.inputs, year: o.year, sensor: o.sensor)
         guard !catalog.acquisitions.isEmpty else {
-            throw CompositeInputError("no acquisition dated \(o.year) among the inputs (\(catalog.outsideYear.count) from other years)")
+            throw Refusal("no acquisition dated \(o.year) among the inputs (\(catalog.outsideYear.count) from other years)")
         }
         let grid = try CompositeGrid.resolve(like: o.like, scene: o.gridScene, first: catalog.acquisitions[0])
         guard grid.transform.isNorthUp else {
-            throw CompositeInputError("\(o.like ?? o.gridScene ?? catalog.acquisitions[0].red): the output grid must be north-up (no rotation)")
+            throw Refusal("\(o.like ?? o.gridScene ?? catalog.acquisitions[0].red): the output grid must be north-up (no rotation)")
         }
         // GDAL's default cache (5 % of RAM) would grow with the acquisitions; tiles read whole blocks.
         GDAL.limitCache(megabytes: 256)

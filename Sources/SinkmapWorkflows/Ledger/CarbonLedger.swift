@@ -2,6 +2,7 @@ import Foundation
 import GDALKit
 import SinkmapArchive
 import SinkmapAccounting
+import SinkmapBase
 
 /// The carbon ledger: an append-only table `carbon_ledger` in a GeoPackage or a PostgreSQL/
 /// PostGIS database, both through GDAL's drivers (one code path, each in its own SQL). Each
@@ -22,11 +23,6 @@ public final class CarbonLedger {
     private var opened: VectorWriter?
     private let target: String
     public let connection: String
-
-    public struct Refused: Error, CustomStringConvertible {
-        public var description: String
-        public init(description: String) { self.description = description }
-    }
 
     public enum AppendResult: CustomStringConvertible, Equatable {
         case appended(rows: Int, runID: String)
@@ -82,19 +78,19 @@ public final class CarbonLedger {
     public func append(runDirectory: String, year: Int?) throws -> AppendResult {
         let summaryPath = runDirectory + "/summary.json"
         guard FileManager.default.fileExists(atPath: summaryPath) else {
-            throw Refused(description: "\(runDirectory): not a sinkmap run output (no summary.json)")
+            throw Refusal("\(runDirectory): not a sinkmap run output (no summary.json)")
         }
         let summary: Summary
         do { summary = try Summary.read(path: summaryPath) } catch {
-            throw Refused(description: "\(summaryPath): not a run's summary (\(error.localizedDescription))")
+            throw Refusal("\(summaryPath): not a run's summary (\(error.localizedDescription))")
         }
         let zonal = try ZonalCSV(path: runDirectory + "/zonal.csv")
         guard zonal.header == ZonalTable.header else {
-            throw Refused(description: "\(zonal.path): its columns are not those of this version's zonal.csv")
+            throw Refusal("\(zonal.path): its columns are not those of this version's zonal.csv")
         }
         let years = Set(summary.months.compactMap { Int($0.prefix(4)) })
         guard let year = year ?? (years.count == 1 ? years.first : nil) else {
-            throw Refused(description: "\(runDirectory): its months span \(summary.months.first ?? "?")..\(summary.months.last ?? "?"); give --year")
+            throw Refusal("\(runDirectory): its months span \(summary.months.first ?? "?")..\(summary.months.last ?? "?"); give --year")
         }
         let runID = try RunID.of(summary)
         let layer = try ledgerTable()
@@ -109,7 +105,7 @@ public final class CarbonLedger {
                 var values: [(String, VectorWriter.FieldValue)] = [("year", .integer(Int64(year)))]
                 for (name, cell) in zip(zonal.header, row) {
                     if Self.integerColumns.contains(name) {
-                        guard let n = Int64(cell) else { throw Refused(description: "\(zonal.path): \(name) '\(cell)' is not an integer") }
+                        guard let n = Int64(cell) else { throw Refusal("\(zonal.path): \(name) '\(cell)' is not an integer") }
                         values.append((name, .integer(n)))
                     } else {
                         values.append((name, cell.isEmpty ? .null : .string(cell)))
@@ -135,7 +131,7 @@ public final class CarbonLedger {
             throw e
         }
         guard d.hasLayer(Self.table) else {
-            throw Refused(description: "\(connection): holds no carbon ledger (no table \(Self.table)); append a run first")
+            throw Refusal("\(connection): holds no carbon ledger (no table \(Self.table)); append a run first")
         }
         return (d, try d.layer(Self.table))
     }

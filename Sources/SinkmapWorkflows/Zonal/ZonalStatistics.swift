@@ -5,6 +5,7 @@ import SinkmapArchive
 import SinkmapSchedule
 import SinkmapZones
 import SinkmapAccounting
+import SinkmapBase
 
 /// Mergeable statistics of one polygon over a band: count, sum, area, min, max.
 public struct BandStats: Sendable, Equatable {
@@ -57,8 +58,8 @@ public struct ZonalStatistics: Sendable {
         let shapes: LayerShapes
         do {
             shapes = try LayerShapes.read(features, layer: layer, grid: srs)
-        } catch let r as LayerShapes.Refusal {
-            throw GDALError(operation: "read zones", path: zones, message: r.message)
+        } catch let r as Refusal {
+            throw GDALError(operation: "read zones", path: zones, message: r.description)
         }
         let area = PixelArea(grid: grid, isGeographic: srs.isGeographic, semiMajor: srs.ellipsoid.semiMajor,
                              inverseFlattening: srs.ellipsoid.inverseFlattening,

@@ -4,6 +4,7 @@ import SinkmapEngine
 import SinkmapScene
 import SinkmapArchive
 import SinkmapWorkflows
+import SinkmapBase
 
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -74,7 +75,7 @@ struct CalibrateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             if FileManager.default.fileExists(atPath: out) {
-                throw OutputDirectory.Refused(description: "\(out): already exists; calibrate writes a new directory (remove it or choose another)")
+                throw Refusal("\(out): already exists; calibrate writes a new directory (remove it or choose another)")
             }
             var o = CalibrationOptions()
             o.model = CalibrationOptions.Model(rawValue: model)!

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SinkmapEngine
 import SinkmapWorkflows
+import SinkmapBase
 
 struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,7 +50,7 @@ struct LedgerCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 guard connection.hasPrefix("PG:") || FileManager.default.fileExists(atPath: connection) else {
-                    throw CarbonLedger.Refused(description: "\(connection): no such ledger")
+                    throw Refusal("\(connection): no such ledger")
                 }
                 let ledger = CarbonLedger(connection: connection)
                 print(CarbonLedger.csv(try ledger.current(unit: unit, year: year)), terminator: "")

@@ -3,6 +3,7 @@ import Foundation
 import SinkmapEngine
 import SinkmapScene
 import SinkmapArchive
+import SinkmapBase
 
 struct SlurmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,11 +52,11 @@ struct SlurmCommand: ParsableCommand {
             let prepared = try SceneValidator.prepare(try SceneParser.load(path: scene))
             let plan = try RunPlan(prepared, tileSize: tileSize)
             guard shards <= plan.tiles.count else {
-                throw ShardSpec.Invalid(description: "--shards \(shards): the scene has only \(plan.tiles.count) tiles of \(plan.tileSize) px; use at most \(plan.tiles.count) shards or a smaller --tile-size")
+                throw Refusal("--shards \(shards): the scene has only \(plan.tiles.count) tiles of \(plan.tileSize) px; use at most \(plan.tiles.count) shards or a smaller --tile-size")
             }
             let outDir = URL(fileURLWithPath: out).standardizedFileURL.path
             if FileManager.default.fileExists(atPath: outDir), !overwrite {
-                throw OutputDirectory.Refused(description: "\(out): already exists (use --overwrite to let the merge replace it)")
+                throw Refusal("\(out): already exists (use --overwrite to let the merge replace it)")
             }
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let jobs = SlurmJobs(executable: exe, scene: prepared.scene.file, outDir: outDir, shards: shards, tileSize: tileSize,
@@ -76,22 +77,21 @@ struct SlurmCommand: ParsableCommand {
 
     /// Runs `sbatch --parsable ARGS` and returns the job id.
     func sbatch(_ arguments: [String]) throws -> String {
-        struct SbatchFailed: Error, CustomStringConvertible { var description: String }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["sbatch", "--parsable"] + arguments
         let outPipe = Pipe(), errPipe = Pipe()
         p.standardOutput = outPipe
         p.standardError = errPipe
-        do { try p.run() } catch { throw SbatchFailed(description: "cannot run sbatch: \(error.localizedDescription)") }
+        do { try p.run() } catch { throw Refusal("cannot run sbatch: \(error.localizedDescription)") }
         let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
         let errData = errPipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         let text = String(decoding: outData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let err = String(decoding: errData, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-        if p.terminationStatus == 127 { throw SbatchFailed(description: "sbatch not found on PATH (is Slurm installed here?); the scripts are written, submit them on a login node") }
+        if p.terminationStatus == 127 { throw Refusal("sbatch not found on PATH (is Slurm installed here?); the scripts are written, submit them on a login node") }
         guard p.terminationStatus == 0, let id = text.split(separator: ";").first, Int(id) != nil else {
-            throw SbatchFailed(description: "sbatch \(arguments.last ?? "") failed (status \(p.terminationStatus)): \(err.isEmpty ? text : err)")
+            throw Refusal("sbatch \(arguments.last ?? "") failed (status \(p.terminationStatus)): \(err.isEmpty ? text : err)")
         }
         return String(id)
     }

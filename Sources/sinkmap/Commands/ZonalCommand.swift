@@ -5,6 +5,7 @@ import SinkmapEngine
 import SinkmapScene
 import SinkmapArchive
 import SinkmapWorkflows
+import SinkmapBase
 
 struct ZonalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,7 +49,7 @@ struct ZonalCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             if let out, FileManager.default.fileExists(atPath: out), !overwrite {
-                throw OutputDirectory.Refused(description: "\(out): already exists (use --overwrite to replace it)")
+                throw Refusal("\(out): already exists (use --overwrite to replace it)")
             }
             let result = try ZonalStatistics.compute(raster: raster, band: band, zones: zones, layer: layer,
                                                      idField: id, threads: max(1, threads), coverage: Coverage(rawValue: coverage)!)
