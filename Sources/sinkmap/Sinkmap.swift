@@ -36,6 +36,19 @@ enum Exit {
     static let failure = ExitCode(1)
 }
 
+/// A usage error found in a command's `run()` (after the parser has had its say on unknown
+/// options), printed as the parser prints its own: the message, the command's usage, exit 64.
+func usageError<C: ParsableCommand>(_ message: String, of command: C.Type = C.self) -> ExitCode {
+    let name = command.configuration.commandName ?? "\(command)"
+    FileHandle.standardError.write(Data("""
+        Error: \(message)
+        Usage: \(Sinkmap.usageString(for: command))
+          See 'sinkmap \(name) --help' for more information.
+
+        """.utf8))
+    return ExitCode(64)
+}
+
 /// Prints the one clear line for an error and returns the exit code.
 func fail(_ error: Error) -> ExitCode {
     let text: String

@@ -32,14 +32,8 @@ struct CompositeCommand: ParsableCommand {
     @Option(help: "auto (default), landsat-c2-l2, sentinel2-l2a or manifest.")
     var sensor: String = SensorChoice.auto.rawValue
 
-    @Option(parsing: .unconditional, help: "Worker threads (default: the number of active processors).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Flag(help: "Replace an existing output directory (only once the new one is complete).")
-    var overwrite = false
-
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var workers: ThreadsOption
+    @OptionGroup var flags: OutputDirectoryFlags
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one INPUT (a folder or file of acquisitions)") }
@@ -47,7 +41,6 @@ struct CompositeCommand: ParsableCommand {
         guard (1972...2200).contains(year) else { throw ValidationError("--year must be a year (got \(year))") }
         guard outOption != nil else { throw ValidationError("--out DIR is required (the output directory)") }
         guard like == nil || gridScene == nil else { throw ValidationError("give --like or --grid, not both") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
         guard CompositeMethod(rawValue: method) != nil else {
             throw ValidationError("--method must be max-ndvi or median (got '\(method)')")
         }
@@ -64,7 +57,7 @@ struct CompositeCommand: ParsableCommand {
                 try CompositeRunner.run(CompositeOptions(
                     inputs: inputs, year: year ?? 0, outDir: out, like: like, gridScene: gridScene,
                     method: CompositeMethod(rawValue: method) ?? .maxNDVI, sensor: SensorChoice(rawValue: sensor) ?? .auto,
-                    threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version), progress: ProgressMeter.automatic(quiet: quiet))
+                    threads: workers.threads, overwrite: flags.overwrite, softwareVersion: Sinkmap.version), progress: ProgressMeter.automatic(quiet: flags.quiet))
             }
             let used = Set(report.months.flatMap { $0.acquisitions.map(\.id) }).count
             print("Outputs in \(out): ndvi.tif clear.tif composite.json")

@@ -16,32 +16,22 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "Output directory (must not exist unless --overwrite).")
     var out: String
 
-    @Option(parsing: .unconditional, help: "Threads compressing the rasters (default: the number of active processors).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(name: .customLong("compress"), help: CompressOption.help)
-    var compress: String = COGCompression.default.description
-
-    @Flag(help: "Replace an existing output directory (only once the new one is complete).")
-    var overwrite = false
-
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var workers: ThreadsOption
+    @OptionGroup var flags: OutputDirectoryFlags
+    @OptionGroup var compression: CompressionOption
 
     func validate() throws {
         guard !shards.isEmpty else { throw ValidationError("give the shard directories to merge (sinkmap merge SHARDDIR... --out DIR)") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
-        _ = try CompressOption.parse(compress)
     }
 
     func run() throws {
         try reportingErrors {
             Interruption.install()
-            let progress = ProgressMeter.automatic(quiet: quiet)
+            let progress = ProgressMeter.automatic(quiet: flags.quiet)
             let report = try interruptible(out: out) {
                 try ShardMerger.merge(shards, options: RunOptions(
-                    outDir: out, threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version,
-                    compression: CompressOption.parse(compress)), progress: progress)
+                    outDir: out, threads: workers.threads, overwrite: flags.overwrite, softwareVersion: Sinkmap.version,
+                    compression: compression.compression()), progress: progress)
             }
             for w in report.warnings { warn(w) }
             let t = report.total

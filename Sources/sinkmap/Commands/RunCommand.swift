@@ -14,13 +14,13 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The scene file (YAML).")
     var scene: String
 
-    // Optional to the parser so that a misspelt option is reported as such; required in validate().
+    // Optional to the parser so that a misspelt option (`--output`) is reported by the parser as
+    // unknown, which it does after `validate()`; required at the start of `run()`.
     @Option(name: .customLong("out"), help: "Output directory (required; must not exist unless --overwrite).")
     var outOption: String?
     var out: String { outOption ?? "" }
 
-    @Option(parsing: .unconditional, help: "Worker threads (default: the number of active processors; more than the cores run as many as there are cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var workers: ThreadsOption
 
     @Option(name: .customLong("tile-size"), parsing: .unconditional, help: "Tile edge in pixels (default: the smallest multiple of the land cover's block size reaching 256).")
     var tileSize: Int?
@@ -28,38 +28,22 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("memory"), parsing: .unconditional, help: "Memory budget for tile buffers and GDAL's cache, MiB (default 1024); a tile size that needs more is refused.")
     var memoryMiB: Int = 1024
 
-    @Option(name: .customLong("compress"), help: CompressOption.help)
-    var compress: String = COGCompression.default.description
-
-    @Flag(help: "Replace an existing output directory (only once the new one is complete).")
-    var overwrite = false
-
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var compression: CompressionOption
+    @OptionGroup var flags: OutputDirectoryFlags
 
     @Option(help: "Compute only shard K of N (K/N; 'auto' from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; 'auto/N' also from Kubernetes' JOB_COMPLETION_INDEX): --out is then a shard directory for `sinkmap merge`.")
     var shard: String?
 
-
     func validate() throws {
-        guard outOption != nil else {
-            let known = ["--out", "--threads", "--tile-size", "--memory", "--compress", "--overwrite", "--quiet", "--shard", "--help"]
-            let unknown = CommandLine.arguments.dropFirst().filter { $0.hasPrefix("--") && !known.contains(String($0.split(separator: "=")[0])) }
-            if let first = unknown.first {
-                throw ValidationError("unknown option '\(first)' (did you mean --out?); --out DIR is required")
-            }
-            throw ValidationError("--out DIR is required (the output directory)")
-        }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
         if let t = tileSize, t < 16 || t > 4096 { throw ValidationError("--tile-size must be between 16 and 4096 (got \(t))") }
         guard memoryMiB >= 64 else { throw ValidationError("--memory must be at least 64 (MiB; got \(memoryMiB))") }
-        _ = try CompressOption.parse(compress)
     }
 
     func run() throws {
+        guard outOption != nil else { throw usageError("--out DIR is required (the output directory)", of: Self.self) }
         try reportingErrors {
             Interruption.install()  // SIGINT/SIGTERM: stop at the next tile, leave nothing behind
-            let progress = ProgressMeter.automatic(quiet: quiet)
+            let progress = ProgressMeter.automatic(quiet: flags.quiet)
             let spec = try shard.map { try ShardSpec.parse($0, environment: ProcessInfo.processInfo.environment) }
             let parsed = try SceneParser.load(path: scene)
             let prepared = try SceneValidator.prepare(parsed)
@@ -69,9 +53,9 @@ struct RunCommand: ParsableCommand {
             }
             let report = try interruptible(out: out) {
                 try SceneRunner.run(prepared, options: RunOptions(
-                    outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,
+                    outDir: out, threads: workers.threads, tileSize: tileSize, overwrite: flags.overwrite,
                     softwareVersion: Sinkmap.version, memoryBudgetMiB: memoryMiB,
-                    compression: CompressOption.parse(compress)), progress: progress)
+                    compression: compression.compression()), progress: progress)
             }
             for w in report.warnings { warn(w) }
             let t = report.total
@@ -88,7 +72,7 @@ extension RunCommand {
     func runShard(_ prepared: PreparedScene, spec: ShardSpec, progress: ProgressMeter) throws {
         let m = try interruptible(out: out) {
             try ShardRunner.run(prepared, shard: spec, options: RunOptions(
-                outDir: out, threads: threads, tileSize: tileSize, overwrite: overwrite,
+                outDir: out, threads: workers.threads, tileSize: tileSize, overwrite: flags.overwrite,
                 softwareVersion: Sinkmap.version, memoryBudgetMiB: memoryMiB), progress: progress)
         }
         print("Shard \(m.shard) of \(m.scene.name) in \(out): tiles \(m.tiles[0])..<\(m.tiles[1]) of \(m.tileCount)")

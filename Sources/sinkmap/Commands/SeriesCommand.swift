@@ -17,36 +17,29 @@ struct SeriesCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Output directory (must not exist unless --overwrite); each year in DIR/<year>/.")
     var out: String
 
-    @Option(parsing: .unconditional, help: "Worker threads for each year (default: the number of active processors).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
     @Option(name: .customLong("memory"), parsing: .unconditional, help: "Memory budget per year's run, MiB (default 1024).")
     var memoryMiB: Int = 1024
-
-    @Flag(help: "Replace an existing output directory (only once the new one is complete).")
-    var overwrite = false
-
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
 
     @Option(name: .customLong("ledger"), help: "Append every year to the carbon ledger CONN (a .gpkg path or PG:...) once the outputs are written.")
     var ledger: String?
 
+    @OptionGroup var workers: ThreadsOption
+    @OptionGroup var flags: OutputDirectoryFlags
+
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
         guard memoryMiB >= 64 else { throw ValidationError("--memory must be at least 64 (MiB; got \(memoryMiB))") }
     }
 
     func run() throws {
         try reportingErrors {
             Interruption.install()
-            let progress = ProgressMeter.automatic(quiet: quiet)
+            let progress = ProgressMeter.automatic(quiet: flags.quiet)
             let file = try SeriesFile.load(path: series)
             let cache = ZoneLayerCache()
             let prepared = try SeriesRunner.prepare(file, cache: cache)
             let report = try interruptible(out: out) {
                 try SeriesRunner.run(file, prepared: prepared, zoneLayerReads: cache.reads, options: SeriesOptions(
-                    outDir: out, threads: threads, overwrite: overwrite, softwareVersion: Sinkmap.version,
+                    outDir: out, threads: workers.threads, overwrite: flags.overwrite, softwareVersion: Sinkmap.version,
                     memoryBudgetMiB: memoryMiB), progress: progress)
             }
             for w in report.warnings { warn(w) }

@@ -31,17 +31,15 @@ struct ZonalCommand: ParsableCommand {
     @Option(help: "Output CSV (default: standard output).")
     var out: String?
 
-    @Option(parsing: .unconditional, help: "Worker threads (default: the number of active processors).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
     @Flag(help: "Replace an existing --out file.")
     var overwrite = false
 
     @Option(help: "exact (each pixel by the fraction the polygon covers, as exactextract) or centre (whole pixels by their centre).")
     var coverage: String = "exact"
 
+    @OptionGroup var workers: ThreadsOption
+
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
         guard band >= 1 else { throw ValidationError("--band must be at least 1 (got \(band))") }
         guard Coverage(rawValue: coverage) != nil else { throw ValidationError("--coverage must be exact or centre (got \(coverage))") }
     }
@@ -52,7 +50,7 @@ struct ZonalCommand: ParsableCommand {
                 throw Refusal("\(out): already exists (use --overwrite to replace it)")
             }
             let result = try ZonalStatistics.compute(raster: raster, band: band, zones: zones, layer: layer,
-                                                     idField: id, threads: max(1, threads), coverage: Coverage(rawValue: coverage)!)
+                                                     idField: id, threads: max(1, workers.threads), coverage: Coverage(rawValue: coverage)!)
             let csv = result.csv()
             if let out {
                 try Data(csv.utf8).write(to: URL(fileURLWithPath: out))
