@@ -77,6 +77,19 @@ public final class OutputDirectory {
 
     public func file(_ name: String) -> String { staging + "/" + name }
 
+    /// Runs `body` on this staged directory, then renames it into place; removes it when `body`
+    /// or the rename fails, and rethrows. Every command that writes a directory ends this way.
+    public func complete<T>(_ body: (OutputDirectory) throws -> T) throws -> T {
+        do {
+            let result = try body(self)
+            try commit()
+            return result
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
     /// Moves the finished directory into place: swapped with an existing `DIR` in one step,
     /// the old one removed after.
     public func commit() throws {

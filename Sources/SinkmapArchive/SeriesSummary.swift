@@ -4,7 +4,7 @@ import SinkmapKernels
 
 /// `summary.json` of a series: what ran (the years, their scenes and run ids) and what it
 /// wrote (every file with its checksum). Each year's own `summary.json` is in its folder.
-public struct SeriesSummary: Codable, Sendable, Equatable {
+public struct SeriesSummary: ArchiveJSON, Sendable, Equatable {
     public struct Year: Codable, Sendable, Equatable {
         public var year: Int
         public var scene: String
@@ -42,15 +42,5 @@ public struct SeriesSummary: Codable, Sendable, Equatable {
         startedUTC = Summary.utc(started)
         finishedUTC = Summary.utc(Date())
         timingsSeconds = timings
-    }
-
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
-
-    public static func read(path: String) throws -> SeriesSummary {
-        try JSONDecoder().decode(SeriesSummary.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }

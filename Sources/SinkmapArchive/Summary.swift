@@ -5,7 +5,7 @@ import SinkmapAccounting
 /// `summary.json`: scene totals, pixels left out and why, inputs with checksums,
 /// parameters, software version and timings. A typed record, written with sorted keys so
 /// runs diff cleanly, and read back by tools (and tests) with the same type.
-public struct Summary: Codable, Sendable, Equatable {
+public struct Summary: ArchiveJSON, Sendable, Equatable {
     public struct Software: Codable, Sendable, Equatable {
         public var name, version, gdal: String
         /// The CPU the kernels were compiled for.
@@ -260,16 +260,5 @@ public struct Summary: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case software, scene, grid, totals, leftOut = "left_out", inputs, months, bands, outputs, parameters, run
         case timingsSeconds = "timings_seconds", warnings, shards
-    }
-
-    /// The JSON text (pretty, sorted keys, slashes as they are), with a final newline.
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
-
-    public static func read(path: String) throws -> Summary {
-        try JSONDecoder().decode(Summary.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }

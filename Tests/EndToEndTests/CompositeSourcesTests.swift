@@ -80,7 +80,7 @@ import SinkmapWorkflows
         }
         #expect(worst <= 1e-6, "worst NDVI difference \(worst)")
         #expect(wrong == 0 && observed > w * h)
-        let report = try CompositeReport.read(out + "/composite.json")
+        let report = try CompositeReport.read(path: out + "/composite.json")
         #expect(report.ignoredOutsideYear.count == 1 && report.months[5].acquisitions.count == 2)
         #expect(report.months[5].acquisitions.allSatisfy { $0.sensor == "sentinel2-l2a" })
     }
@@ -114,7 +114,7 @@ import SinkmapWorkflows
             }
         }
         #expect(worst <= 1e-6 && wrong == 0, "worst \(worst), wrong \(wrong)")
-        let report = try CompositeReport.read(out + "/composite.json")
+        let report = try CompositeReport.read(path: out + "/composite.json")
         #expect(report.ignoredOutsideYear.count == 1 && report.months.flatMap(\.acquisitions).count == 20)
     }
 }

@@ -85,7 +85,7 @@ import SinkmapWorkflows
         try composite([dir.file("scenes"), "--year", "\(Self.year)", "--out", dir.file("one"), "--method", method, "--threads", "1"])
         #expect(try readBands(dir.file("one/ndvi.tif"), bands: 12) == ndvi && readBands(dir.file("one/clear.tif"), bands: 12) == clear)
 
-        let report = try CompositeReport.read(out + "/composite.json")
+        let report = try CompositeReport.read(path: out + "/composite.json")
         #expect(report.method == method && report.ignoredOutsideYear.count == 1)
         #expect(report.ignoredOutsideYear.acquisitions.first?.hasPrefix("LC08_L2SP_118039_20211220") == true)
         #expect(report.months.map(\.pixelsFilled) == filledPerMonth)

@@ -58,13 +58,9 @@ public enum SceneRunner {
         let plots = try Estimates.plots(scene)  // bad plots are refused before anything is written
         let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite,
                                       protecting: [scene.scene.file] + scene.inputFiles.map(\.path))
-        do {
+        return try out.complete { out in
             let report = try runStaged(scene, plots: plots, options: options, progress: progress, out: out)
-            try out.commit()
             return report
-        } catch {
-            out.abandon()
-            throw error
         }
     }
 

@@ -9,7 +9,7 @@ import SinkmapBase
 /// `shard.json` in a shard's directory: what the shard computed (its exact partials), of
 /// which scene and plan, by which software, and where its raster piece is. `merge` puts
 /// shards together only when everything but the shard number agrees.
-public struct ShardManifest: Codable, Sendable, Equatable {
+public struct ShardManifest: ArchiveJSON, Sendable, Equatable {
     public static let fileName = "shard.json"
     /// The shard's five output bands on its rows of the grid (uncompressed GeoTIFF).
     public static let pieceName = "layers.tif"
@@ -52,7 +52,7 @@ public struct ShardManifest: Codable, Sendable, Equatable {
             throw Refusal("\(directory): not a shard directory (no \(fileName); made by sinkmap run --shard K/N)")
         }
         do {
-            return try JSONDecoder().decode(ShardManifest.self, from: data)
+            return try decode(data)
         } catch let e as Refusal {
             throw Refusal("\(path): \(e.description)")
         } catch {
@@ -60,11 +60,6 @@ public struct ShardManifest: Codable, Sendable, Equatable {
         }
     }
 
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
 
     /// A fingerprint of the scene as it is on disk: SHA-256 over the scene file's bytes, and
     /// for every input file its role, path, size and the SHA-256 of its first and last 64 KiB.

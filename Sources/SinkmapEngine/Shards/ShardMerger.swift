@@ -35,7 +35,7 @@ public enum ShardMerger {
 
         let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite,
                                       protecting: [scene.scene.file] + scene.inputFiles.map(\.path) + dirs)
-        do {
+        return try out.complete { out in
             let order = manifests.indices.sorted { manifests[$0].shard.index < manifests[$1].shard.index }
             var pieces: [MosaicVRT.Piece] = []
             for i in order {
@@ -64,11 +64,7 @@ public enum ShardMerger {
                 threads: threads, softwareVersion: options.softwareVersion, checksums: checksums.wait,
                 timings: [("check_shards", clock.lap())], commandLine: options.commandLine, started: started,
                 progress: progress, compression: options.compression, shards: shards), rastersWritten: { try? FileManager.default.removeItem(atPath: vrtPath) })
-            try out.commit()
             return report
-        } catch {
-            out.abandon()
-            throw error
         }
     }
 

@@ -14,13 +14,9 @@ public enum ShardRunner {
         GDAL.limitCache(megabytes: 64)
         let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite,
                                       protecting: [scene.scene.file] + scene.inputFiles.map(\.path))
-        do {
+        return try out.complete { out in
             let manifest = try runStaged(scene, shard: shard, options: options, progress: progress, out: out)
-            try out.commit()
             return manifest
-        } catch {
-            out.abandon()
-            throw error
         }
     }
 

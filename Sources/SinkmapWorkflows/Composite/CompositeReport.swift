@@ -1,10 +1,11 @@
 import Foundation
+import SinkmapArchive
 import GDALKit
 
 /// `composite.json`: per month the acquisitions used with their clear share over the grid,
 /// the pixels filled and left nodata; the acquisitions ignored; the inputs with checksums;
 /// the method and the software version.
-public struct CompositeReport: Codable, Sendable {
+public struct CompositeReport: ArchiveJSON, Sendable {
     public struct Grid: Codable, Sendable {
         public var width: Int, height: Int
         public var geotransform: [Double]
@@ -45,16 +46,5 @@ public struct CompositeReport: Codable, Sendable {
     public var inputs: [Input]
     public var software: Software
 
-    public func json() throws -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        e.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try e.encode(self), as: UTF8.self) + "\n"
-    }
-
-    public static func read(_ path: String) throws -> CompositeReport {
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        return try d.decode(CompositeReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-    }
+    public static var snakeCaseKeys: Bool { true }
 }

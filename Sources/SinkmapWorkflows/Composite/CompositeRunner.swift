@@ -77,13 +77,9 @@ public enum CompositeRunner {
         let byMonth = (1...12).map { m in plan.indices.filter { plan[$0].acquisition.month == m } }
         let inputFiles = catalog.acquisitions.flatMap { [$0.red, $0.nir, $0.qa] }
         let out = try OutputDirectory(final: o.outDir, overwrite: o.overwrite, protecting: inputFiles)
-        do {
+        return try out.complete { out in
             let report = try compute(o, plan: plan, byMonth: byMonth, grid: grid, catalog: catalog, out: out, progress: progress)
-            try out.commit()
             return report
-        } catch {
-            out.abandon()
-            throw error
         }
     }
 

@@ -61,14 +61,9 @@ public enum SeriesRunner {
         let started = Date()
         let protected = [series.file] + prepared.flatMap { [$0.scene.file] + $0.inputFiles.map(\.path) }
         let out = try OutputDirectory(final: options.outDir, overwrite: options.overwrite, protecting: protected)
-        do {
-            let report = try runStaged(series, prepared: prepared, zoneLayerReads: zoneLayerReads, options: options,
-                                       progress: progress, out: out, started: started)
-            try out.commit()
-            return report
-        } catch {
-            out.abandon()
-            throw error
+        return try out.complete { out in
+            try runStaged(series, prepared: prepared, zoneLayerReads: zoneLayerReads, options: options,
+                          progress: progress, out: out, started: started)
         }
     }
 
