@@ -78,66 +78,137 @@ public enum SceneValidator {
             }
         }
 
+        /// The scene's rasters on the target grid, as the run will read them.
+        struct Aligned {
+            var landcover: AlignedRaster
+            var scenarioLandcover: AlignedRaster?
+            var ndvi: [AlignedNDVI] = []
+            var temperature: [AlignedRaster] = [], precipitation: [AlignedRaster] = [], radiation: [AlignedRaster] = []
+            var canopy: AlignedCanopy?
+
+            /// Per month, each monthly input with its name (ndvi, or red and nir; then the climate).
+            func monthly(_ i: Int) -> [(String, AlignedRaster)] {
+                var inputs: [(String, AlignedRaster)] = [("temperature", temperature[i]), ("precipitation", precipitation[i]),
+                                                         ("radiation", radiation[i])]
+                switch ndvi[i] {
+                case .ndvi(let r): inputs.insert(("ndvi", r), at: 0)
+                case .redNir(let red, let nir): inputs.insert(contentsOf: [("red", red), ("nir", nir)], at: 0)
+                }
+                return inputs
+            }
+
+            var canopyRasters: [AlignedRaster] {
+                switch canopy {
+                case .chm(let r)?: [r]
+                case .dsmDtm(let dsm, let dtm)?: [dsm, dtm]
+                case nil: []
+                }
+            }
+        }
+
+        /// The zone layer (hierarchy and shapes, from the cache when a series has read it) and
+        /// the red line's shapes.
+        struct Zones {
+            var path: String
+            var hierarchy: ZoneHierarchy
+            var shapes: LayerShapes
+            var redlinePath: String?
+            var redlineShapes: LayerShapes?
+        }
+
+        /// The steps, in the order their refusals are reported: the grid; every raster aligned;
+        /// the parameter table; the zones and the red line; the input values; the coverage of the
+        /// accounted area; the standard deviations and the plots.
         func prepare() throws -> PreparedScene {
             let grid = try targetGrid()
             let srs = try gdal("grid", "CRS") { try SpatialReference(definition: grid.crsWKT) }
             guard grid.transform.isNorthUp else {
                 throw error("grid", "the target grid must be north-up (no rotation)")
             }
+            let aligned = try alignInputs(grid)
+            let table = try parameterTable()
+            let zones = try zoneLayers(grid: grid, srs: srs)
+            var warnings = try checkValues(aligned)
+            warnings += try checkCoverage(aligned, grid: grid, zones: zones)
+            warnings += try gdal("periods", "clear.tif") {
+                try CompositeCheck.mostlyFilled(aligned.ndvi, months: scene.periods.map { "\($0.month)" })
+            }
+            let sd = try parameterSD(table)
+            let plotsPath = try scene.accounting.plots.map { try existing($0.path, "plots.path") }
+            if let plotsPath { note("plots", plotsPath) }
+            var prepared = PreparedScene(
+                scene: scene, grid: grid, crsName: srs.name, crsEPSG: srs.epsg, isGeographic: srs.isGeographic,
+                ellipsoid: srs.ellipsoid, landcover: aligned.landcover, ndvi: aligned.ndvi, temperature: aligned.temperature,
+                precipitation: aligned.precipitation, radiation: aligned.radiation, canopy: aligned.canopy, table: table,
+                zones: zones.hierarchy, zonesPath: zones.path, zonesLayer: scene.zones.layer, zoneShapes: zones.shapes,
+                redlinePath: zones.redlinePath, redlineLayer: scene.redline?.layer, redlineShapes: zones.redlineShapes,
+                inputFiles: inputs, warnings: warnings)
+            prepared.parameterSD = sd
+            prepared.scenarioLandcover = aligned.scenarioLandcover
+            prepared.plotsPath = plotsPath
+            return prepared
+        }
 
-            let landcover = try align(scene.landcover, "landcover", .categorical, grid)
-            let scenarioLandcover = try scene.accounting.scenario.map { try align($0.landcover, "scenario.landcover", .categorical, grid) }
-            var ndvi: [AlignedNDVI] = []
-            var temperature: [AlignedRaster] = [], precipitation: [AlignedRaster] = [], radiation: [AlignedRaster] = []
+        /// Every raster of the scene aligned onto `grid`, in the scene file's order.
+        func alignInputs(_ grid: Grid) throws -> Aligned {
+            var a = Aligned(landcover: try align(scene.landcover, "landcover", .categorical, grid))
+            a.scenarioLandcover = try scene.accounting.scenario.map { try align($0.landcover, "scenario.landcover", .categorical, grid) }
             for (i, p) in scene.periods.enumerated() {
                 let f = "periods[\(i)]"
                 switch p.ndvi {
-                case .ndvi(let r): ndvi.append(.ndvi(try align(r, "\(f).ndvi", .continuous, grid)))
+                case .ndvi(let r): a.ndvi.append(.ndvi(try align(r, "\(f).ndvi", .continuous, grid)))
                 case .redNir(let red, let nir):
-                    ndvi.append(.redNir(red: try align(red, "\(f).red", .continuous, grid),
-                                        nir: try align(nir, "\(f).nir", .continuous, grid)))
+                    a.ndvi.append(.redNir(red: try align(red, "\(f).red", .continuous, grid),
+                                          nir: try align(nir, "\(f).nir", .continuous, grid)))
                 }
-                temperature.append(try align(p.temperature, "\(f).temperature", .continuous, grid))
-                precipitation.append(try align(p.precipitation, "\(f).precipitation", .continuous, grid))
-                radiation.append(try align(p.radiation, "\(f).radiation", .continuous, grid))
+                a.temperature.append(try align(p.temperature, "\(f).temperature", .continuous, grid))
+                a.precipitation.append(try align(p.precipitation, "\(f).precipitation", .continuous, grid))
+                a.radiation.append(try align(p.radiation, "\(f).radiation", .continuous, grid))
             }
-            var canopy: AlignedCanopy?
             switch scene.canopy {
-            case .chm(let r)?: canopy = .chm(try align(r, "canopy_height", .continuous, grid))
+            case .chm(let r)?: a.canopy = .chm(try align(r, "canopy_height", .continuous, grid))
             case .dsmDtm(let dsm, let dtm)?:
-                canopy = .dsmDtm(dsm: try align(dsm, "canopy_height.dsm", .continuous, grid),
-                                 dtm: try align(dtm, "canopy_height.dtm", .continuous, grid))
-            case nil: canopy = nil
+                a.canopy = .dsmDtm(dsm: try align(dsm, "canopy_height.dsm", .continuous, grid),
+                                   dtm: try align(dtm, "canopy_height.dtm", .continuous, grid))
+            case nil: a.canopy = nil
             }
+            return a
+        }
 
-            let table = try parameterTable()
+        /// The zone layer and the red line, read once (or taken from the cache).
+        func zoneLayers(grid: Grid, srs: SpatialReference) throws -> Zones {
             let zonesPath = try existing(scene.zones.path, "zones.path")
             let levelsKey = scene.zones.levels.map { "\($0.name)|\($0.idField)|\($0.labelField ?? "")" }
-            let (zones, zoneShapes) = try cache.zones(.init(path: zonesPath, layer: scene.zones.layer, levels: levelsKey,
+            let (hierarchy, shapes) = try cache.zones(.init(path: zonesPath, layer: scene.zones.layer, levels: levelsKey,
                                                             crsWKT: grid.crsWKT)) {
                 try zoneHierarchy(zonesPath, grid: grid, srs: srs)
             }
             note("zones", zonesPath)
-            var redlinePath: String?
-            var redlineShapes: LayerShapes?
+            var zones = Zones(path: zonesPath, hierarchy: hierarchy, shapes: shapes)
             if let r = scene.redline {
                 let p = try existing(r.path, "redline")
                 let key = ZoneLayerCache.Key(path: p, layer: r.layer, levels: [], crsWKT: grid.crsWKT)
-                redlineShapes = try cache.redline(key) {
-                    try shapes("redline", r.path) {
+                zones.redlineShapes = try cache.redline(key) {
+                    try self.shapes("redline", r.path) {
                         let layer = try VectorDataset(path: p).layer(r.layer)
                         return try LayerShapes.read(try layer.features(fields: []), layer: layer, grid: srs)
                     }
                 }
                 note("redline", p)
-                redlinePath = p
+                zones.redlinePath = p
             }
+            return zones
+        }
+
+        /// The inputs' values where they can be told wrong from a sample: land-cover codes, NDVI
+        /// range, climate units. Returns the warnings.
+        func checkValues(_ a: Aligned) throws -> [String] {
             let check = Plausibility(refuse: error)
-            try check.landcover(landcover)
-            if let r = scenarioLandcover { try check.landcover(r, field: "scenario.landcover") }
+            try check.landcover(a.landcover)
+            if let r = a.scenarioLandcover { try check.landcover(r, field: "scenario.landcover") }
             // The NDVI samples (16 blocks decoded per file) on every core; the first refusal in
             // month order is the one reported, as one after the other would.
-            let ndviChecks = ndvi.enumerated().compactMap { i, entry -> (String, AlignedRaster)? in
+            let ndviChecks = a.ndvi.enumerated().compactMap { i, entry -> (String, AlignedRaster)? in
                 if case .ndvi(let r) = entry { return ("periods[\(i)].ndvi", r) } else { return nil }
             }
             var refusals = [Error?](repeating: nil, count: ndviChecks.count)
@@ -149,60 +220,37 @@ public enum SceneValidator {
                 }
             }
             if let first = refusals.lazy.compactMap({ $0 }).first { throw first }
-            var warnings = try check.climate(temperature: temperature, precipitation: precipitation, radiation: radiation,
-                                             months: scene.periods.map { "\($0.month)" })
-            let accounted = try accountedBox(grid: grid, zones: zoneShapes)
-            if landcover.uncoveredShare(of: accounted) > 0.9999 {
-                throw error("landcover", "\(landcover.path): covers none of the zones (the zones' extent on the grid)")
+            return try check.climate(temperature: a.temperature, precipitation: a.precipitation, radiation: a.radiation,
+                                     months: scene.periods.map { "\($0.month)" })
+        }
+
+        /// The accounted area (the zones' extent on the grid) covered: by the land cover at all,
+        /// by every monthly input to the tolerance, by the red line somewhere; the canopy's gaps
+        /// are warnings (the table's pools fill them).
+        func checkCoverage(_ a: Aligned, grid: Grid, zones: Zones) throws -> [String] {
+            let accounted = try accountedBox(grid: grid, zones: zones.shapes)
+            if a.landcover.uncoveredShare(of: accounted) > 0.9999 {
+                throw error("landcover", "\(a.landcover.path): covers none of the zones (the zones' extent on the grid)")
             }
-            if let red = redlineShapes, let r = scene.redline {
+            if let red = zones.redlineShapes, let r = scene.redline {
                 let g = grid.bounds()
                 guard let e = red.extent, e.xmin < g.xmax, e.xmax > g.xmin, e.ymin < g.ymax, e.ymax > g.ymin else {
                     throw error("redline", "\(r.path): no red-line polygon overlaps the grid (every unit would be 100 % outside); wrong layer or wrong CRS?")
                 }
             }
-            for (i, _) in scene.periods.enumerated() {
-                var monthly: [(String, AlignedRaster)] = [("temperature", temperature[i]), ("precipitation", precipitation[i]),
-                                                          ("radiation", radiation[i])]
-                switch ndvi[i] {
-                case .ndvi(let r): monthly.insert(("ndvi", r), at: 0)
-                case .redNir(let red, let nir): monthly.insert(contentsOf: [("red", red), ("nir", nir)], at: 0)
-                }
-                for (name, r) in monthly {
+            for i in scene.periods.indices {
+                for (name, r) in a.monthly(i) {
                     let share = r.uncoveredShare(of: accounted)
                     if share > SceneValidator.coverageTolerance {
                         throw error("periods[\(i)].\(name)", "\(r.path): leaves \(percent(share)) of the accounted area (the zones' extent on the grid) uncovered; every monthly input must cover it")
                     }
                 }
             }
-            let canopyRasters: [AlignedRaster]
-            switch canopy {
-            case .chm(let r)?: canopyRasters = [r]
-            case .dsmDtm(let dsm, let dtm)?: canopyRasters = [dsm, dtm]
-            case nil: canopyRasters = []
-            }
-            for r in canopyRasters {
+            return a.canopyRasters.compactMap { r in
                 let share = r.uncoveredShare(of: accounted)
-                if share > SceneValidator.coverageTolerance {
-                    warnings.append("canopy_height: \(r.path) leaves \(percent(share)) of the accounted area uncovered; carbon there comes from the table's pools")
-                }
+                guard share > SceneValidator.coverageTolerance else { return nil }
+                return "canopy_height: \(r.path) leaves \(percent(share)) of the accounted area uncovered; carbon there comes from the table's pools"
             }
-            warnings += try gdal("periods", "clear.tif") {
-                try CompositeCheck.mostlyFilled(ndvi, months: scene.periods.map { "\($0.month)" })
-            }
-            let sd = try parameterSD(table)
-            let plotsPath = try scene.accounting.plots.map { try existing($0.path, "plots.path") }
-            if let plotsPath { note("plots", plotsPath) }
-            var prepared = PreparedScene(
-                scene: scene, grid: grid, crsName: srs.name, crsEPSG: srs.epsg, isGeographic: srs.isGeographic,
-                ellipsoid: srs.ellipsoid, landcover: landcover, ndvi: ndvi, temperature: temperature,
-                precipitation: precipitation, radiation: radiation, canopy: canopy, table: table, zones: zones,
-                zonesPath: zonesPath, zonesLayer: scene.zones.layer, zoneShapes: zoneShapes, redlinePath: redlinePath,
-                redlineLayer: scene.redline?.layer, redlineShapes: redlineShapes, inputFiles: inputs, warnings: warnings)
-            prepared.parameterSD = sd
-            prepared.scenarioLandcover = scenarioLandcover
-            prepared.plotsPath = plotsPath
-            return prepared
         }
 
         /// The part of the grid the totals account for: the grid's extent clipped to the
