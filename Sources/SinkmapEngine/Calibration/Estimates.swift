@@ -38,28 +38,43 @@ public enum Estimates {
     /// The table, from the map's `agb.tif` (on the scene's grid) and the scene's `plots`.
     public static func csv(scene: PreparedScene, plots: [FieldPlot], agbRaster: String) throws -> String {
         let grid = scene.grid
+        let agb = try AGBWindows(path: agbRaster)
+        let shapes = try scene.zoneShapes.onGrid.map { wkb in try wkb.map { try ZoneCoverage.pixelPolygons($0, grid: grid, path: scene.zonesPath) } }
+        let (mapTotal, area) = try finestMapTotals(scene, agb: agb, shapes: shapes)
+        let residuals = try finestResiduals(plots, scene: scene, agb: agb, shapes: shapes)
+        return table(scene, mapTotal: mapTotal, area: area, residuals: residuals)
+    }
+
+    /// Windows of the map's AGB band, with its scale, offset and nodata (NaN).
+    struct AGBWindows {
+        let dataset: Dataset
+        let info: BandInfo
+        init(path: String) throws {
+            dataset = try Dataset(path: path)
+            info = try dataset.bandInfo(1)
+        }
+        func read(_ w: Window) throws -> [Float] {
+            var v = [Float](repeating: .nan, count: w.pixelCount)
+            try v.withUnsafeMutableBufferPointer {
+                try dataset.read(band: 1, window: w, scale: info.scale, offset: info.offset, nodata: info.nodata, into: $0.baseAddress!)
+            }
+            return v
+        }
+    }
+
+    /// Map totals (Mg) and areas (ha) of the finest units: exact coverage of their polygons.
+    static func finestMapTotals(_ scene: PreparedScene, agb: AGBWindows, shapes: [[[[CoverageFractions.Point]]]?]) throws
+        -> (total: [Double], area: [Double]) {
+        let grid = scene.grid, zones = scene.zones
         let srs = try SpatialReference(definition: grid.crsWKT)
         let rowArea = PixelArea(grid: grid, isGeographic: scene.isGeographic, semiMajor: scene.ellipsoid.semiMajor,
                                 inverseFlattening: scene.ellipsoid.inverseFlattening,
                                 linearUnitMetres: scene.isGeographic ? 1 : srs.linearUnitMetres).rowArea
-        let ds = try Dataset(path: agbRaster)
-        let info = try ds.bandInfo(1)
-        func window(_ w: Window) throws -> [Float] {
-            var v = [Float](repeating: .nan, count: w.pixelCount)
-            try v.withUnsafeMutableBufferPointer {
-                try ds.read(band: 1, window: w, scale: info.scale, offset: info.offset, nodata: info.nodata, into: $0.baseAddress!)
-            }
-            return v
-        }
-
-        // Map totals (Mg) and areas (ha) of the finest units: exact coverage of their polygons.
-        let zones = scene.zones
         var mapTotal = [Double](repeating: 0, count: zones.finestCount), area = mapTotal
-        let shapes = try scene.zoneShapes.onGrid.map { wkb in try wkb.map { try ZoneCoverage.pixelPolygons($0, grid: grid, path: scene.zonesPath) } }
         var scratch = CoverageFractions.Scratch()
         for (k, polygon) in shapes.enumerated() {
             guard let polygon, let e = CoverageFractions.accumulate(polygon, width: grid.width, height: grid.height, scratch: &scratch) else { continue }
-            let values = try window(Window(col: e.col, row: e.row, width: e.width, height: e.height))
+            let values = try agb.read(Window(col: e.col, row: e.row, width: e.width, height: e.height))
             let u = zones.featureToFinest[k]
             scratch.forEachRow(e) { r, f in
                 let ha = rowArea[e.row + r] / 10_000
@@ -73,21 +88,30 @@ public enum Estimates {
                 area[u] += a * ha
             }
         }
+        return (mapTotal, area)
+    }
 
-        // Each plot's residual (observed − map over its footprint) and finest unit.
+    /// Each plot's residual (observed − map over its footprint), by the finest unit it lies in.
+    static func finestResiduals(_ plots: [FieldPlot], scene: PreparedScene, agb: AGBWindows, shapes: [[[[CoverageFractions.Point]]]?]) throws -> [[Double]] {
+        let grid = scene.grid, zones = scene.zones
         let reader = PredictorReader(scene: scene)
         var residuals: [[Double]] = Array(repeating: [], count: zones.finestCount)
         for p in plots {
             guard let u = finestUnit(of: p.location, shapes: shapes, grid: grid, zones: zones) else { continue }
-            let cells = reader.cells(of: p)
             var s = 0.0, w = 0.0
-            for (cell, f) in cells {
-                let v = try window(Window(col: cell % grid.width, row: cell / grid.width, width: 1, height: 1))[0]
+            for (cell, f) in reader.cells(of: p) {
+                let v = try agb.read(Window(col: cell % grid.width, row: cell / grid.width, width: 1, height: 1))[0]
                 if !v.isNaN { s += f * Double(v); w += f }
             }
             if w > 0 { residuals[u].append(p.agb! - s / w) }
         }
+        return residuals
+    }
 
+    /// The CSV: per unit of every level, the sums of its finest units and the difference
+    /// estimate from its residuals (or its nearest coarser unit's with at least `minPlots`).
+    static func table(_ scene: PreparedScene, mapTotal: [Double], area: [Double], residuals: [[Double]]) -> String {
+        let zones = scene.zones
         let cf = scene.scene.options.carbonFraction
         var out = "level,unit_id,unit_name,quantity,map_total,plots,residuals_from,mean_residual,estimate,se,ci90_low,ci90_high,precision\n"
         for (l, level) in zones.levels.enumerated() {

@@ -89,9 +89,6 @@ public enum CompositeRunner {
         let tiles = Tiling.tiles(of: grid, tileSize: tileSize)
         let workers = Workers.count(o.threads, items: tiles.count)
         let sink = try CompositeSink(ndviPath: out.file(".ndvi.tmp.tif"), clearPath: out.file(".clear.tmp.tif"), grid: grid)
-        let queue = TileQueue<CompositeCounts>(tiles: tiles.count, workers: workers)
-        let reads = IndexCounter()
-        let totalReads = tiles.count * plan.count
         let tilePixels = min(tileSize * tileSize, grid.pixelCount)
         // The inputs' SHA-256 on a background thread while the tiles run.
         let inputPaths = plan.flatMap { [$0.acquisition.red, $0.acquisition.nir, $0.acquisition.qa] }
@@ -102,8 +99,30 @@ public enum CompositeRunner {
             }
         }
         progress.message("Compositing \(plan.count) acquisitions (\(catalog.outsideYear.count) outside \(o.year) ignored) onto \(grid.width)×\(grid.height) pixels, \(tiles.count) tiles, \(workers) threads")
+        let counts = try composite(tiles, plan: plan, byMonth: byMonth, method: o.method, tilePixels: tilePixels, workers: workers,
+                                   sink: sink, progress: progress)
+        let months = (1...12).map { String(format: "%04d-%02d", o.year, $0) }
+        try writeRasters(sink, months: months, options: o, out: out, progress: progress)
+        let report = CompositeReport(
+            year: o.year, method: o.method.rawValue,
+            grid: .init(width: grid.width, height: grid.height, geotransform: grid.transform.gdal, crs: grid.crsWKT),
+            months: monthReports(months, plan: plan, byMonth: byMonth, counts: counts, pixels: grid.pixelCount),
+            ignoredOutsideYear: .init(count: catalog.outsideYear.count, acquisitions: catalog.outsideYear.map { "\($0.id) (\($0.date))" }),
+            scaling: Dictionary(plan.map { ($0.acquisition.qaType.rawValue, $0.acquisition.redScaling.description) }, uniquingKeysWith: { a, _ in a }),
+            inputs: try checksums.wait(),
+            software: .init(name: "sinkmap", version: o.softwareVersion, gdal: GDAL.version))
+        try OutputDirectory.write(report.json(), to: out.file("composite.json"))
+        return report
+    }
+
+    /// Every tile composited on `workers` threads into the sink; the clear and filled counts.
+    static func composite(_ tiles: [Window], plan: [AlignedAcquisition], byMonth: [[Int]], method: CompositeMethod, tilePixels: Int,
+                          workers: Int, sink: CompositeSink, progress: ProgressMeter) throws -> CompositeCounts {
+        let queue = TileQueue<CompositeCounts>(tiles: tiles.count, workers: workers)
+        let reads = IndexCounter()
+        let totalReads = tiles.count * plan.count
         try queue.run(workers: workers) { w, q in
-            let worker = CompositeWorker(plan: plan, byMonth: byMonth, method: o.method, tilePixels: tilePixels)
+            let worker = CompositeWorker(plan: plan, byMonth: byMonth, method: method, tilePixels: tilePixels)
             var counts = CompositeCounts(acquisitions: plan.count)
             while let t = q.take() {
                 do {
@@ -120,8 +139,12 @@ public enum CompositeRunner {
         }
         var counts = CompositeCounts(acquisitions: plan.count)
         for r in queue.results { if let r { counts.add(r) } }
+        return counts
+    }
 
-        let months = (1...12).map { String(format: "%04d-%02d", o.year, $0) }
+    /// The two intermediates described and flushed, then copied to `ndvi.tif` and `clear.tif`.
+    static func writeRasters(_ sink: CompositeSink, months: [String], options o: CompositeOptions, out: OutputDirectory,
+                             progress: ProgressMeter) throws {
         for (i, m) in months.enumerated() {
             try sink.ndvi.describe(band: i + 1, description: m, unit: "")
             try sink.clear.describe(band: i + 1, description: m, unit: "clear observations")
@@ -150,27 +173,21 @@ public enum CompositeRunner {
         }
         _ = try results.values()
         for f in [".ndvi.tmp.tif", ".clear.tmp.tif"] { try? FileManager.default.removeItem(atPath: out.file(f)) }
+    }
 
-        let inputs = try checksums.wait()
-        let total = Double(grid.pixelCount)
-        let report = CompositeReport(
-            year: o.year, method: o.method.rawValue,
-            grid: .init(width: grid.width, height: grid.height, geotransform: grid.transform.gdal, crs: grid.crsWKT),
-            months: months.enumerated().map { i, m in
-                CompositeReport.Month(
-                    month: m,
-                    acquisitions: byMonth[i].map { k in
-                        let a = plan[k].acquisition
-                        return .init(id: a.id, date: a.date, sensor: a.qaType == .landsatQAPixel ? "landsat-c2-l2" : "sentinel2-l2a",
-                                     clearPixels: counts.clear[k], clearShare: Double(counts.clear[k]) / total)
-                    },
-                    pixelsFilled: counts.filled[i], pixelsNodata: counts.nodata[i])
-            },
-            ignoredOutsideYear: .init(count: catalog.outsideYear.count, acquisitions: catalog.outsideYear.map { "\($0.id) (\($0.date))" }),
-            scaling: Dictionary(plan.map { ($0.acquisition.qaType.rawValue, $0.acquisition.redScaling.description) }, uniquingKeysWith: { a, _ in a }),
-            inputs: inputs,
-            software: .init(name: "sinkmap", version: o.softwareVersion, gdal: GDAL.version))
-        try OutputDirectory.write(report.json(), to: out.file("composite.json"))
-        return report
+    /// Per month: its acquisitions with their clear pixels, and the pixels filled and left nodata.
+    static func monthReports(_ months: [String], plan: [AlignedAcquisition], byMonth: [[Int]], counts: CompositeCounts,
+                             pixels: Int) -> [CompositeReport.Month] {
+        let total = Double(pixels)
+        return months.enumerated().map { i, m in
+            CompositeReport.Month(
+                month: m,
+                acquisitions: byMonth[i].map { k in
+                    let a = plan[k].acquisition
+                    return .init(id: a.id, date: a.date, sensor: a.qaType == .landsatQAPixel ? "landsat-c2-l2" : "sentinel2-l2a",
+                                 clearPixels: counts.clear[k], clearShare: Double(counts.clear[k]) / total)
+                },
+                pixelsFilled: counts.filled[i], pixelsNodata: counts.nodata[i])
+        }
     }
 }
