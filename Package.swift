@@ -96,6 +96,9 @@ let package = Package(
         .testTarget(name: "SinkmapKernelsTests", dependencies: ["SinkmapKernels", "SinkmapKernelVariants", "TestSupport"]),
         .testTarget(name: "SinkmapStatisticsTests", dependencies: ["SinkmapStatistics", "TestSupport"]),
         .testTarget(name: "SinkmapSceneTests", dependencies: ["SinkmapScene", "GDALKit", "TestSupport"]),
+        .testTarget(name: "SinkmapAccountingTests", dependencies: [
+            "SinkmapAccounting", "SinkmapScene", "SinkmapKernels", "GDALKit", "TestSupport",
+        ]),
         .testTarget(name: "SinkmapZonesTests", dependencies: ["SinkmapZones", "SinkmapAccounting", "GDALKit", "TestSupport"]),
         .testTarget(name: "SinkmapArchiveTests", dependencies: [
             "SinkmapArchive", "SinkmapAccounting", "SinkmapBase", "SinkmapScene", "SinkmapKernels", "GDALKit", "TestSupport",

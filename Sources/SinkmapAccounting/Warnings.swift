@@ -1,5 +1,4 @@
 import SinkmapScene
-import SinkmapAccounting
 
 /// What a run must say about data left out: the warnings printed on stderr (even with
 /// --quiet) and kept in summary.json.

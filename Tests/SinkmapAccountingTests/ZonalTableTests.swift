@@ -1,12 +1,9 @@
 import Foundation
 import GDALKit
-import SinkmapEngine
 import SinkmapKernels
 import SinkmapScene
 import Testing
 import SinkmapAccounting
-import SinkmapArchive
-import SinkmapZones
 
 /// Roll-up through the levels and the rows of `zonal.csv`, on a hand-made hierarchy with
 /// pixels whose totals are known exactly.
@@ -25,7 +22,7 @@ import SinkmapZones
     /// (ecosystem index 0), class 1 grassland (index 2); rh = npp / 2, nep = npp / 2, carbon = 10.
     func accumulator(_ pixels: [(Int, Int32, UInt8, Float)], units: Int) -> ZonalAccumulator {
         var acc = ZonalAccumulator(layout: SlotLayout(units: units))
-        let k = pixels.map(\.1), z = pixels.map { UInt32($0.0 + 1) }, red = pixels.map { $0.2 == 0 ? 0 : ZoneCoverage.one }
+        let k = pixels.map(\.1), z = pixels.map { UInt32($0.0 + 1) }, red = pixels.map { $0.2 == 0 ? 0 : CoverageWeight.one }
         let npp = pixels.map(\.3), half = pixels.map { $0.3 / 2 }, carbon = [Float](repeating: 10, count: pixels.count)
         let eco: [Int32] = [0, 2], area = [1.0]
         acc.add(width: pixels.count, rows: 1, row0: 0, rowArea: area, classIndex: k, classEcosystem: eco, zone: z, redline: red,
