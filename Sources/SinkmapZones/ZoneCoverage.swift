@@ -50,11 +50,23 @@ public enum ZoneCoverage {
     /// coordinates, so the weights are bit for bit those of the whole grid.
     public static func make(_ shapes: [[UInt8]?], items: [Int], grid: Grid, path: String, into file: String,
                             rows: Range<Int>? = nil) throws -> Partial {
+        let rows = rows ?? 0..<grid.height
+        let (runs, partial) = try cells(shapes, items: items, grid: grid, path: path, rows: rows)
+        return try write(runs: runs, partial: partial, grid: grid, rows: rows, into: file)
+    }
+
+    /// Full rows of cells per item.
+    typealias Run = (row: Int, c0: Int, c1: Int, item: UInt32)
+    /// A boundary cell of an item, with its covered fraction.
+    typealias PartialCell = (cell: Int, item: UInt32, f: Double)
+
+    /// Each geometry's cells within `rows`: runs of fully covered cells in a row, and partial
+    /// cells; runs sorted by row, partial cells by cell then item.
+    static func cells(_ shapes: [[UInt8]?], items: [Int], grid: Grid, path: String, rows: Range<Int>) throws
+        -> (runs: [Run], partial: [PartialCell]) {
         let width = grid.width, height = grid.height
-        let rows = rows ?? 0..<height
-        // Full rows of cells per item, and partial cells with their fraction.
-        var runs: [(row: Int, c0: Int, c1: Int, item: UInt32)] = []
-        var partial: [(cell: Int, item: UInt32, f: Double)] = []
+        var runs: [Run] = []
+        var partial: [PartialCell] = []
         for (i, wkb) in shapes.enumerated() {
             guard let wkb else { continue }
             let item = UInt32(items[i])
@@ -83,7 +95,13 @@ public enum ZoneCoverage {
         }
         runs.sort { $0.row < $1.row }
         partial.sort { ($0.cell, $0.item) < ($1.cell, $1.item) }
+        return (runs, partial)
+    }
 
+    /// The primary raster of `rows` written to `file` band by band (256 rows), and the pixels
+    /// that need weighing together (boundaries, overlaps) quantized into the returned entries.
+    static func write(runs: [Run], partial: [PartialCell], grid: Grid, rows: Range<Int>, into file: String) throws -> Partial {
+        let width = grid.width
         let area = Window(col: 0, row: rows.lowerBound, width: width, height: rows.count)
         let writer = try RasterWriter(path: file, grid: grid.cropped(to: area), bands: 1, type: .uint32, nodata: nil,
                                       blockSize: 256, compress: "NONE")
