@@ -24,12 +24,11 @@ let package = Package(
         // Layer 0: the few Linux calls Swift's Glibc module does not offer (renameat2, cpuid).
         .target(name: "CSinkmapSystem"),
         // Layer 1: the thin Swift layer over GDAL (datasets, windows, warping, vectors, writing).
-        .target(name: "GDALKit", dependencies: ["CGDAL"]),
+        .target(name: "GDALKit", dependencies: ["CGDAL"], swiftSettings: optimisedInDebug),
         // Layer 2: bringing inputs onto the target grid: the RasterSource protocol, its direct,
         // own-resampler and warped-VRT sources, and the policy choosing between them. Optimised
         // in debug builds too: the resampler's per-pixel loops run over whole test scenes.
-        .target(name: "SinkmapGrid", dependencies: ["GDALKit"],
-                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "SinkmapGrid", dependencies: ["GDALKit"], swiftSettings: optimisedInDebug),
         // Layer 1: the per-pixel science kernels and the output layers' names, units and nodata; no GDAL.
         .target(name: "SinkmapKernels", exclude: ["KERNELS.md"], swiftSettings: kernelSettings),
         // Layer 2: the same carbon kernels (symbolic links to SinkmapKernels' Vector sources) in
@@ -48,7 +47,7 @@ let package = Package(
         // Layer 3: the scene file, its parsing and validation.
         .target(name: "SinkmapScene", dependencies: [
             "GDALKit", "SinkmapBase", "SinkmapGrid", "SinkmapKernels", .product(name: "Yams", package: "Yams"),
-        ]),
+        ], swiftSettings: optimisedInDebug),
         // Layer 4: the accounting quantities (slot layout, fixed point, exact per-zone sums,
         // roll-ups, uncertainty, scenario, valuation, compensation); no GDAL calls.
         .target(name: "SinkmapAccounting", dependencies: ["SinkmapBase", "SinkmapKernels", "SinkmapScene"],
@@ -60,7 +59,7 @@ let package = Package(
         .target(name: "SinkmapArchive", dependencies: [
             "CSinkmapSystem", "GDALKit", "SinkmapBase", "SinkmapKernels", "SinkmapScene", "SinkmapStatistics", "SinkmapAccounting",
             .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        ], swiftSettings: optimisedInDebug),
         // Layer 6: a run: plan, tile stages, shards, the output writers.
         .target(name: "SinkmapEngine", dependencies: [
             "CSinkmapSystem", "GDALKit", "SinkmapBase", "SinkmapGrid", "SinkmapKernels", "SinkmapKernelVariants", "SinkmapScene",
@@ -73,7 +72,8 @@ let package = Package(
         ], swiftSettings: optimisedInDebug),
         // Layer 8: the report of a run or series directory (HTML with maps, tables and charts;
         // PDF via Chromium); reads the archive, not the engine.
-        .target(name: "SinkmapReport", dependencies: ["GDALKit", "SinkmapBase", "SinkmapKernels", "SinkmapAccounting", "SinkmapArchive"]),
+        .target(name: "SinkmapReport", dependencies: ["GDALKit", "SinkmapBase", "SinkmapKernels", "SinkmapAccounting", "SinkmapArchive"],
+                swiftSettings: optimisedInDebug),
         // Layer 9: the command line.
         .executableTarget(name: "sinkmap", dependencies: [
             "CSinkmapSystem", "GDALKit", "SinkmapBase", "SinkmapGrid", "SinkmapKernels", "SinkmapKernelVariants", "SinkmapScene",
