@@ -10,7 +10,7 @@ public enum Workers {
 }
 
 /// Hands out tile indices to worker threads and collects the first error and each
-/// worker's result. Shared by `run` and `zonal`.
+/// worker's result: the one worker pool of run, zonal, the trend rasters and composite.
 public final class TileQueue<Result>: @unchecked Sendable {
     let count: Int
     private let lock = NSLock()

@@ -1,6 +1,6 @@
 import Foundation
 
-/// ProgressMeter on stderr: a bar on a terminal, a plain line per 10 % otherwise, nothing when
+/// Progress on stderr: a bar on a terminal, a plain line per 10 % otherwise, nothing when
 /// quiet. Each phase (the tiles, then writing the outputs) shows its count and an estimate of
 /// the time it has left, from its own rate so far.
 public final class ProgressMeter: @unchecked Sendable {
