@@ -120,8 +120,9 @@ let package = Package(
 )
 
 /// `-O` in debug builds too, for targets with per-pixel or per-value loops that the tests run
-/// over whole scenes.
-let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+/// over whole scenes. (Computed, like the settings below: a top-level `let` declared after
+/// `package` would still be empty when `package` reads it.)
+var optimisedInDebug: [SwiftSetting] { [.unsafeFlags(["-O"], .when(configuration: .debug))] }
 
 /// How the kernels target the CPU (SinkmapKernels only; see docs/design-details.md, "Kernels and CPU targeting"):
 /// - `-Xcc -fno-math-errno`: lets `SIMD.squareRoot()` lower to one vector sqrt instead of a
