@@ -32,7 +32,7 @@ enum AccountingOutputs {
         }
         if scene.plotsPath != nil {
             writers.append(table("estimates.csv", reads: ["agb.tif"]) { out in
-                try Estimates.csv(scene: scene, plots: plan.plots, agbRaster: out.file("agb.tif"))
+                try Estimates.csv(scene: scene, plots: plan.plots ?? Estimates.plots(scene), agbRaster: out.file("agb.tif"))
             })
         }
         if sums.scenario != nil {

@@ -20,13 +20,16 @@ public struct RunPlan: Sendable {
     /// The kNN reference plots of `models: {agb: knn}` (nil for the allometry).
     public let agbKNN: NearestNeighbours?
 
-    /// The scene's field plots (empty without a `plots` block), read and checked once: the kNN
-    /// reference and `estimates.csv` both use these.
-    public let plots: [FieldPlot]
+    /// The scene's field plots as read and checked by the caller (`run`) or, for the kNN model,
+    /// here; nil when neither needed them yet (a shard or a merge of the allometric model, whose
+    /// `estimates.csv` reads them when it is written). The kNN reference and `estimates.csv` use
+    /// these, so a run reads its plots once.
+    public let plots: [FieldPlot]?
 
     /// - Parameters:
     ///   - tileSize: nil for `Tiling.defaultTileSize` of the land cover's block size.
-    ///   - plots: the scene's plots when the caller has read them (`Estimates.plots`); nil to read them here.
+    ///   - plots: the scene's plots when the caller has read them (`Estimates.plots`); nil to read
+    ///     them here only if the kNN model needs them.
     public init(_ scene: PreparedScene, tileSize: Int?, plots: [FieldPlot]? = nil) throws {
         self.scene = scene
         let grid = scene.grid
@@ -44,8 +47,14 @@ public struct RunPlan: Sendable {
         rowArea = PixelArea(grid: grid, isGeographic: scene.isGeographic, semiMajor: scene.ellipsoid.semiMajor,
                             inverseFlattening: scene.ellipsoid.inverseFlattening,
                             linearUnitMetres: scene.isGeographic ? 1 : srs.linearUnitMetres).rowArea
-        self.plots = try plots ?? Estimates.plots(scene)
-        agbKNN = try AGBImputation.reference(scene, plots: self.plots)
+        if case .knn = scene.scene.options.agb {
+            let read = try plots ?? Estimates.plots(scene)
+            self.plots = read
+            agbKNN = try AGBImputation.reference(scene, plots: read)
+        } else {
+            self.plots = plots
+            agbKNN = nil
+        }
     }
 
     /// What identifies the plan in its partials: grid size, geotransform, a digest of the
