@@ -71,39 +71,38 @@ public enum ShardMerger {
     /// Refuses, in one line naming what differs, shards that are not the N shards of one run
     /// of one scene by one build: software, scene, plan, N, a shard twice or missing.
     public static func checkTogether(_ m: [ShardManifest], directories: [String]) throws {
-        func fail(_ s: String) -> Refusal { Refusal(s) }
-        guard let a = m.first else { throw fail("merge: no shard directories given") }
+        guard let a = m.first else { throw Refusal("merge: no shard directories given") }
         let da = directories[0]
         for (b, db) in zip(m, directories).dropFirst() {
             if b.software.version != a.software.version || b.software.build != a.software.build {
-                throw fail("\(db) was made by sinkmap \(b.software.version) (\(b.software.build)), \(da) by \(a.software.version) (\(a.software.build)); shards must come from one build")
+                throw Refusal("\(db) was made by sinkmap \(b.software.version) (\(b.software.build)), \(da) by \(a.software.version) (\(a.software.build)); shards must come from one build")
             }
             if b.sceneFingerprint != a.sceneFingerprint || b.scene != a.scene {
-                throw fail("\(db) is a shard of another scene (\(b.scene.name), \(b.scene.file), fingerprint \(b.sceneFingerprint.prefix(12))) than \(da) (\(a.scene.name), \(a.scene.file), fingerprint \(a.sceneFingerprint.prefix(12)))")
+                throw Refusal("\(db) is a shard of another scene (\(b.scene.name), \(b.scene.file), fingerprint \(b.sceneFingerprint.prefix(12))) than \(da) (\(a.scene.name), \(a.scene.file), fingerprint \(a.sceneFingerprint.prefix(12)))")
             }
             if b.tileSize != a.tileSize {
-                throw fail("\(db) was run with tiles of \(b.tileSize) px, \(da) with \(a.tileSize) px; shards must share --tile-size")
+                throw Refusal("\(db) was run with tiles of \(b.tileSize) px, \(da) with \(a.tileSize) px; shards must share --tile-size")
             }
             if b.plan != a.plan || b.tileCount != a.tileCount {
-                throw fail("\(db) has another plan (\(b.plan)) than \(da) (\(a.plan))")
+                throw Refusal("\(db) has another plan (\(b.plan)) than \(da) (\(a.plan))")
             }
             if b.shard.count != a.shard.count {
-                throw fail("\(db) is shard \(b.shard) of \(b.shard.count), \(da) is shard \(a.shard) of \(a.shard.count); shards must split the scene the same way")
+                throw Refusal("\(db) is shard \(b.shard) of \(b.shard.count), \(da) is shard \(a.shard) of \(a.shard.count); shards must split the scene the same way")
             }
         }
         var seen: [Int: String] = [:]
         for (b, db) in zip(m, directories) {
-            if let other = seen[b.shard.index] { throw fail("shard \(b.shard) is given twice: \(other) and \(db)") }
+            if let other = seen[b.shard.index] { throw Refusal("shard \(b.shard) is given twice: \(other) and \(db)") }
             seen[b.shard.index] = db
             let expected = b.shard.tiles(of: b.tileCount)
             guard b.tiles == [expected.lowerBound, expected.upperBound], b.partials.tiles == Array(expected) else {
-                throw fail("\(db): shard \(b.shard) holds tiles other than its range \(expected.lowerBound)..<\(expected.upperBound)")
+                throw Refusal("\(db): shard \(b.shard) holds tiles other than its range \(expected.lowerBound)..<\(expected.upperBound)")
             }
         }
         let missing = (1...a.shard.count).filter { seen[$0] == nil }
         if !missing.isEmpty {
             let list = missing.map { "\($0)/\(a.shard.count)" }.joined(separator: ", ")
-            throw fail("shard\(missing.count == 1 ? "" : "s") \(list) missing (given \(m.count) of \(a.shard.count)); run \(missing.count == 1 ? "it" : "them") with sinkmap run \(a.scene.file) --shard K/\(a.shard.count) --tile-size \(a.tileSize) and merge again")
+            throw Refusal("shard\(missing.count == 1 ? "" : "s") \(list) missing (given \(m.count) of \(a.shard.count)); run \(missing.count == 1 ? "it" : "them") with sinkmap run \(a.scene.file) --shard K/\(a.shard.count) --tile-size \(a.tileSize) and merge again")
         }
     }
 }
